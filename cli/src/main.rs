@@ -1,0 +1,34 @@
+//! `crous-till`: the command-line face of the SDK.
+
+mod ticket_check;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "crous-till", version, about = "Tills for Crous university restaurants: tickets, Izly, esipay")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Work with Crous sales tickets.
+    Ticket {
+        #[command(subcommand)]
+        command: TicketCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TicketCommand {
+    /// Check a ticket JSON file against the Crous rules (exit 0 valid, 1 violations, 2 unreadable).
+    Check(ticket_check::Args),
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Ticket { command: TicketCommand::Check(args) } => ticket_check::run(&args),
+    }
+}

@@ -1,0 +1,62 @@
+//! listeReglements: one element, a known codeReglement, the Izly fields, and
+//! "total listeLignes = total listeReglements".
+
+use super::support::{push, required, required_amount};
+use super::{Violation, ViolationCode};
+use crate::ticket::{CodeReglement, Ticket};
+use rust_decimal::Decimal;
+
+pub(super) fn check(t: &Ticket, out: &mut Vec<Violation>) {
+    let Some(payments) = &t.liste_reglements else {
+        push(out, ViolationCode::MissingField, "listeReglements", "listeReglements is mandatory (one element)");
+        return;
+    };
+    if payments.len() != 1 {
+        push(
+            out,
+            ViolationCode::PaymentCount,
+            "listeReglements",
+            format!("listeReglements must hold exactly one element, it holds {}", payments.len()),
+        );
+    }
+    let mut paid = Some(Decimal::ZERO);
+    for (k, r) in payments.iter().enumerate() {
+        let p = |field: &str| format!("listeReglements[{k}].{field}");
+        if let Some(&code) = required(out, &r.code_reglement, &p("codeReglement")) {
+            if CodeReglement::from_code(code).is_none() {
+                push(out, ViolationCode::InvalidValue, p("codeReglement"), format!("codeReglement = {code}, expected 4 (CB), 9 (Izly) or 12 (fidélité)"));
+            }
+        }
+        let montant = required_amount(out, &r.montant, &p("montant"));
+        paid = paid.zip(montant).and_then(|(sum, m)| sum.checked_add(m));
+        if r.code_reglement == Some(CodeReglement::Izly.code()) {
+            if r.id_transaction_izly.as_deref().is_none_or(str::is_empty) {
+                push(out, ViolationCode::IzlyPaymentFields, p("idTransactionIzly"), "an Izly payment (codeReglement 9) needs idTransactionIzly");
+            }
+            if r.id_support.is_none() && r.qr_code.is_none() {
+                push(out, ViolationCode::IzlyPaymentFields, format!("listeReglements[{k}]"), "an Izly payment (codeReglement 9) needs idSupport or qrCode");
+            }
+        }
+        if r.id_support.is_some() && r.numero_applicatif.as_deref().is_none_or(str::is_empty) {
+            push(out, ViolationCode::IzlyPaymentFields, p("numeroApplicatif"), "numeroApplicatif is mandatory when idSupport is given");
+        }
+    }
+    if let (Some(paid), Some(sold)) = (paid, lines_total(t)) {
+        if paid != sold {
+            push(
+                out,
+                ViolationCode::PaymentTotalMismatch,
+                "listeReglements",
+                format!("payments add up to {paid} but lines add up to {sold} TTC"),
+            );
+        }
+    }
+}
+
+/// Σ totalTtc, when every line has one (a missing one is reported by the line checks).
+fn lines_total(t: &Ticket) -> Option<Decimal> {
+    t.liste_lignes
+        .as_ref()?
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, l| sum.checked_add(l.total_ttc?))
+}

@@ -1,0 +1,156 @@
+//! Reading and writing money and quantities as `Decimal` without ever going through `f64`.
+//!
+//! A JSON number such as `1.10` is read digit for digit (serde_json's `arbitrary_precision`
+//! feature hands us the literal text), a numeric string such as `"1.10"` is accepted too
+//! (public code shows the Crous and Izly APIs sending both), and a binary float handed over by a
+//! non-JSON deserializer is refused rather than silently rounded. Values are written back as JSON
+//! numbers with their scale kept (`3.30`, not `3.3`), so golden files show cents exactly.
+
+use rust_decimal::Decimal;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserializer, Serialize, Serializer};
+use std::fmt;
+use std::str::FromStr;
+
+/// The private key serde_json uses to hand over a number's literal text.
+const SERDE_JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// Parses the text of a decimal literal (`"12"`, `"-0.5"`, `"1.10"`, `"1e2"`).
+pub fn parse_decimal_text(text: &str) -> Option<Decimal> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    Decimal::from_str(trimmed)
+        .ok()
+        .or_else(|| Decimal::from_scientific(trimmed).ok())
+}
+
+struct ExactDecimalVisitor;
+
+impl<'de> Visitor<'de> for ExactDecimalVisitor {
+    type Value = Decimal;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a decimal number (JSON number or numeric string)")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+        Err(E::custom(format!(
+            "refusing binary float {v}: send the amount as a JSON number literal or a string"
+        )))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+        parse_decimal_text(v).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
+        match map.next_key::<String>()? {
+            Some(key) if key == SERDE_JSON_NUMBER_TOKEN => {
+                let text: String = map.next_value()?;
+                parse_decimal_text(&text).ok_or_else(|| {
+                    de::Error::custom(format!("number {text} does not fit a 28-digit decimal"))
+                })
+            }
+            _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+        }
+    }
+}
+
+/// `#[serde(with = "exact_decimal")]` for a required `Decimal`.
+pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    d.deserialize_any(ExactDecimalVisitor)
+}
+
+/// Writes the decimal as a JSON number literal, scale kept.
+pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    serde_json::Number::from_str(&value.to_string())
+        .map_err(serde::ser::Error::custom)?
+        .serialize(s)
+}
+
+/// `#[serde(with = "exact_decimal::option", default)]` for an optional `Decimal`.
+pub mod option {
+    use super::*;
+
+    struct OptionVisitor;
+
+    impl<'de> Visitor<'de> for OptionVisitor {
+        type Value = Option<Decimal>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a decimal number or null")
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            super::deserialize(d).map(Some)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        d.deserialize_option(OptionVisitor)
+    }
+
+    pub fn serialize<S: Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(v) => super::serialize(v, s),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Serialize)]
+    struct Holder {
+        #[serde(with = "super")]
+        v: Decimal,
+    }
+
+    fn read(json: &str) -> Result<Decimal, serde_json::Error> {
+        serde_json::from_str::<Holder>(json).map(|h| h.v)
+    }
+
+    #[test]
+    fn reads_numbers_and_strings_exactly() {
+        assert_eq!(read(r#"{"v": 1.10}"#).unwrap().to_string(), "1.10");
+        assert_eq!(read(r#"{"v": "1.10"}"#).unwrap().to_string(), "1.10");
+        assert_eq!(read(r#"{"v": 3}"#).unwrap().to_string(), "3");
+        assert_eq!(read(r#"{"v": 0.1000000000000000055511151231257827}"#).unwrap().to_string(),
+            "0.1000000000000000055511151231");
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_decimal() {
+        assert!(read(r#"{"v": "abc"}"#).is_err());
+        assert!(read(r#"{"v": ""}"#).is_err());
+        assert!(read(r#"{"v": true}"#).is_err());
+        assert!(read(r#"{"v": 1e40}"#).is_err());
+    }
+
+    #[test]
+    fn writes_scale_kept() {
+        let h = Holder { v: Decimal::new(330, 2) };
+        assert_eq!(serde_json::to_string(&h).unwrap(), r#"{"v":3.30}"#);
+    }
+}

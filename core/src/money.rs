@@ -1,0 +1,99 @@
+//! The few rounding rules of the project, in one place so that the browser, Node and the sandbox
+//! round the same way.
+//!
+//! Specs 001 asks, per line, "total = PU * quantité" and "calcul de la TVA". The Crous publishes
+//! prices TTC (the price on the menu board), so TTC is authoritative and HT is derived from it:
+//!
+//! * unit price HT = TTC / (1 + rate), rounded half-up to the cent ([`ht_from_ttc`]);
+//! * line total = unit price × quantity, rounded half-up to the cent, for HT and TTC alike
+//!   ([`line_total`]); with whole quantities no rounding happens at all;
+//! * VAT of a line = total TTC − total HT, so that HT + TVA = TTC on every line and every receipt.
+//!
+//! "Half-up" means a midpoint goes away from zero (0.125 → 0.13); all amounts here are positive.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Amounts on the wire are euros with at most two decimals.
+pub const CENT_SCALE: u32 = 2;
+
+/// Rounds half-up to the cent.
+pub fn round_cent(value: Decimal) -> Decimal {
+    let mut v = value.round_dp_with_strategy(CENT_SCALE, RoundingStrategy::MidpointAwayFromZero);
+    v.rescale(CENT_SCALE);
+    v
+}
+
+/// True when `value` has no more than two significant decimals (1.10 and 1.1 do, 1.105 doesn't).
+pub fn is_whole_cents(value: Decimal) -> bool {
+    value.normalize().scale() <= CENT_SCALE
+}
+
+/// `unit × quantity` rounded to the cent, or `None` on overflow.
+pub fn line_total(unit_price: Decimal, quantity: Decimal) -> Option<Decimal> {
+    unit_price.checked_mul(quantity).map(round_cent)
+}
+
+/// Unit price HT from unit price TTC and a VAT rate in percent (5.5 for 5.5 %), rounded half-up
+/// to the cent.
+///
+/// Computed in exact integer arithmetic: with TTC = T cents and rate = R / 10^s percent,
+/// HT = T · 100·10^s / (100·10^s + R), and half-up rounding is floor((2·num + den) / (2·den)).
+/// No binary float and no 28-digit truncation can move a result across a half-cent.
+/// `None` when TTC is not whole cents, when it or the rate is negative, or on overflow.
+pub fn ht_from_ttc(ttc: Decimal, rate_percent: Decimal) -> Option<Decimal> {
+    if ttc.is_sign_negative() || rate_percent.is_sign_negative() || !is_whole_cents(ttc) {
+        return None;
+    }
+    let cents = i128::try_from(round_cent(ttc).mantissa()).ok()?;
+    let rate = rate_percent.normalize();
+    let scale = 10i128.checked_pow(rate.scale())?;
+    let hundred = 100i128.checked_mul(scale)?;
+    let den = hundred.checked_add(rate.mantissa())?;
+    let num = cents.checked_mul(hundred)?;
+    let rounded = num.checked_mul(2)?.checked_add(den)?.checked_div(den.checked_mul(2)?)?;
+    let mantissa = i64::try_from(rounded).ok()?;
+    Some(Decimal::new(mantissa, CENT_SCALE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn ht_from_ttc_known_values() {
+        assert_eq!(ht_from_ttc(dec!(3.30), dec!(10)), Some(dec!(3.00)));
+        assert_eq!(ht_from_ttc(dec!(0.20), dec!(5.5)), Some(dec!(0.19)));
+        assert_eq!(ht_from_ttc(dec!(1.00), dec!(20)), Some(dec!(0.83)));
+        assert_eq!(ht_from_ttc(dec!(1.10), dec!(0)), Some(dec!(1.10)));
+        // 0.11 / 1.1 = 0.1 exactly; 0.165 / 1.1 = 0.15: midpoints are found exactly.
+        assert_eq!(ht_from_ttc(dec!(0.11), dec!(10)), Some(dec!(0.10)));
+        // 1.05 / 1.05 = 1.00 exactly, 0.21/1.2 = 0.175 → 0.18 (half-up).
+        assert_eq!(ht_from_ttc(dec!(1.05), dec!(5)), Some(dec!(1.00)));
+        assert_eq!(ht_from_ttc(dec!(0.21), dec!(20)), Some(dec!(0.18)));
+    }
+
+    #[test]
+    fn ht_from_ttc_refuses_bad_input() {
+        assert_eq!(ht_from_ttc(dec!(1.005), dec!(10)), None);
+        assert_eq!(ht_from_ttc(dec!(-1.00), dec!(10)), None);
+        assert_eq!(ht_from_ttc(dec!(1.00), dec!(-10)), None);
+    }
+
+    #[test]
+    fn line_totals_that_binary_floats_get_wrong() {
+        // 3 × 1.10 is 3.3000000000000003 in f64; 7 × 0.10 is 0.7000000000000001.
+        assert_eq!(line_total(dec!(1.10), dec!(3)), Some(dec!(3.30)));
+        assert_eq!(line_total(dec!(0.10), dec!(7)), Some(dec!(0.70)));
+        assert_eq!(line_total(dec!(2.35), dec!(0.5)), Some(dec!(1.18)));
+        assert_eq!(line_total(Decimal::MAX, dec!(2)), None);
+    }
+
+    #[test]
+    fn whole_cents() {
+        assert!(is_whole_cents(dec!(1.10)));
+        assert!(is_whole_cents(dec!(1.100)));
+        assert!(is_whole_cents(dec!(3)));
+        assert!(!is_whole_cents(dec!(1.105)));
+    }
+}
