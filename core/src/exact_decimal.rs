@@ -1,10 +1,15 @@
 //! Reading and writing money and quantities as `Decimal` without ever going through `f64`.
 //!
 //! A JSON number such as `1.10` is read digit for digit (serde_json's `arbitrary_precision`
-//! feature hands us the literal text), a numeric string such as `"1.10"` is accepted too
-//! (public code shows the Crous and Izly APIs sending both), and a binary float handed over by a
-//! non-JSON deserializer is refused rather than silently rounded. Values are written back as JSON
+//! feature hands us the literal text), and a numeric string such as `"1.10"` is accepted too
+//! (public code shows the Crous and Izly APIs sending both). Values are written back as JSON
 //! numbers with their scale kept (`3.30`, not `3.3`), so golden files show cents exactly.
+//!
+//! A deserializer may still hand over an `f64`: `serde_json::Value` does so exactly when the
+//! float's shortest round-trip text *is* the literal that was parsed (`15.25`), and a JavaScript
+//! number arrives as one. Such a float is read through that shortest text, never by arithmetic,
+//! so `15.25` stays 15.25 and a computed `0.30000000000000004` stays visibly wrong (the checks
+//! then refuse it as sub-cent) instead of being quietly rounded.
 
 use rust_decimal::Decimal;
 use serde::de::{self, MapAccess, Visitor};
@@ -43,10 +48,23 @@ impl<'de> Visitor<'de> for ExactDecimalVisitor {
         Ok(Decimal::from(v))
     }
 
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Decimal, E> {
+        Decimal::try_from_i128_with_scale(v, 0).map_err(|_| E::custom(format!("{v} does not fit a 28-digit decimal")))
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Decimal, E> {
+        i128::try_from(v)
+            .map_err(|_| E::custom(format!("{v} does not fit a 28-digit decimal")))
+            .and_then(|v| self.visit_i128(v))
+    }
+
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
-        Err(E::custom(format!(
-            "refusing binary float {v}: send the amount as a JSON number literal or a string"
-        )))
+        if !v.is_finite() {
+            return Err(E::custom(format!("{v} is not a number")));
+        }
+        // Rust's `Display` for f64 prints the shortest text that round-trips (never an exponent).
+        let text = v.to_string();
+        parse_decimal_text(&text).ok_or_else(|| E::custom(format!("number {text} does not fit a 28-digit decimal")))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
@@ -146,6 +164,16 @@ mod tests {
         assert!(read(r#"{"v": ""}"#).is_err());
         assert!(read(r#"{"v": true}"#).is_err());
         assert!(read(r#"{"v": 1e40}"#).is_err());
+    }
+
+    #[test]
+    fn floats_from_a_json_value_keep_their_literal() {
+        let from_value = |v: serde_json::Value| serde_json::from_value::<Holder>(v).map(|h| h.v.to_string());
+        let parsed: serde_json::Value = serde_json::from_str(r#"{"v": 15.25}"#).unwrap();
+        assert_eq!(from_value(parsed).unwrap(), "15.25");
+        assert_eq!(from_value(serde_json::json!({"v": 0.1 + 0.2})).unwrap(), "0.30000000000000004");
+        let nan = serde::de::value::F64Deserializer::<serde::de::value::Error>::new(f64::NAN);
+        assert!(deserialize(nan).is_err());
     }
 
     #[test]

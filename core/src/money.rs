@@ -16,6 +16,16 @@ use rust_decimal::{Decimal, RoundingStrategy};
 /// Amounts on the wire are euros with at most two decimals.
 pub const CENT_SCALE: u32 = 2;
 
+/// The largest amount the project handles: 2^53 − 1 cents, the largest integer number of cents a
+/// JavaScript number holds exactly (IzlyPay sends amounts as integer cents). Anything above is
+/// refused as an overflow rather than rounded.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(0xFFFF_FFFF, 0x001F_FFFF, 0, false, 2);
+
+/// True when `value` is within ±[`MAX_AMOUNT`].
+pub fn in_range(value: Decimal) -> bool {
+    value.abs() <= MAX_AMOUNT
+}
+
 /// Rounds half-up to the cent.
 pub fn round_cent(value: Decimal) -> Decimal {
     let mut v = value.round_dp_with_strategy(CENT_SCALE, RoundingStrategy::MidpointAwayFromZero);
@@ -28,9 +38,9 @@ pub fn is_whole_cents(value: Decimal) -> bool {
     value.normalize().scale() <= CENT_SCALE
 }
 
-/// `unit × quantity` rounded to the cent, or `None` on overflow.
+/// `unit × quantity` rounded to the cent, or `None` beyond [`MAX_AMOUNT`].
 pub fn line_total(unit_price: Decimal, quantity: Decimal) -> Option<Decimal> {
-    unit_price.checked_mul(quantity).map(round_cent)
+    unit_price.checked_mul(quantity).filter(|t| in_range(*t)).map(round_cent)
 }
 
 /// Unit price HT from unit price TTC and a VAT rate in percent (5.5 for 5.5 %), rounded half-up
@@ -41,7 +51,7 @@ pub fn line_total(unit_price: Decimal, quantity: Decimal) -> Option<Decimal> {
 /// No binary float and no 28-digit truncation can move a result across a half-cent.
 /// `None` when TTC is not whole cents, when it or the rate is negative, or on overflow.
 pub fn ht_from_ttc(ttc: Decimal, rate_percent: Decimal) -> Option<Decimal> {
-    if ttc.is_sign_negative() || rate_percent.is_sign_negative() || !is_whole_cents(ttc) {
+    if ttc.is_sign_negative() || rate_percent.is_sign_negative() || !is_whole_cents(ttc) || !in_range(ttc) {
         return None;
     }
     let cents = i128::try_from(round_cent(ttc).mantissa()).ok()?;
@@ -87,6 +97,9 @@ mod tests {
         assert_eq!(line_total(dec!(0.10), dec!(7)), Some(dec!(0.70)));
         assert_eq!(line_total(dec!(2.35), dec!(0.5)), Some(dec!(1.18)));
         assert_eq!(line_total(Decimal::MAX, dec!(2)), None);
+        assert_eq!(line_total(dec!(1.00), Decimal::MAX), None);
+        assert_eq!(MAX_AMOUNT.to_string(), "90071992547409.91");
+        assert_eq!(line_total(dec!(0.01), dec!(9007199254740991)), Some(MAX_AMOUNT));
     }
 
     #[test]

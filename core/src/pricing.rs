@@ -101,9 +101,9 @@ pub fn price_cart(
         .collect::<Result<Vec<_>, _>>()?;
     let total_ttc = lines
         .iter()
-        .try_fold(Decimal::ZERO, |sum, l| sum.checked_add(l.total_ttc))
+        .try_fold(Decimal::ZERO, |sum, l| sum.checked_add(l.total_ttc).filter(|s| money::in_range(*s)))
         .ok_or(PricingError::Overflow { code_article: cart[0].code_article })?;
-    Ok(PricedCart { profile, lines, total_ttc: money::round_cent(total_ttc) })
+    Ok(PricedCart { profile, lines, total_ttc })
 }
 
 fn price_item(
@@ -118,7 +118,7 @@ fn price_item(
         return Err(PricingError::InvalidQuantity { code_article, quantite: item.quantite });
     }
     let price = current_price(reference, code_article, profile, day)?;
-    if price.prix_ttc.is_sign_negative() || !is_whole_cents(price.prix_ttc) {
+    if price.prix_ttc.is_sign_negative() || !is_whole_cents(price.prix_ttc) || !money::in_range(price.prix_ttc) {
         return Err(PricingError::InvalidPrice { code_article, prix_ttc: price.prix_ttc });
     }
     let code_tva = vat_code(reference, article.code_tva, profile, price.id_periode).ok_or(

@@ -1,7 +1,7 @@
 //! listeLignes: mandatory fields, unique line numbers, known articles and VAT codes,
 //! "total = PU * quantité" and the VAT of each line.
 
-use super::support::{push, required, required_amount};
+use super::support::{push, required, required_amount, ItemField};
 use super::{Violation, ViolationCode};
 use crate::money::{ht_from_ttc, line_total};
 use crate::reference::ReferenceData;
@@ -19,7 +19,7 @@ pub(super) fn check(t: &Ticket, reference: Option<&ReferenceData>, out: &mut Vec
     };
     let mut first_seen: HashMap<u32, usize> = HashMap::new();
     for (i, line) in lines.iter().enumerate() {
-        let p = |field: &str| format!("listeLignes[{i}].{field}");
+        let p = |field| ItemField { list: "listeLignes", index: i, field };
         if let Some(&n) = required(out, &line.numero_ligne, &p("numeroLigne")) {
             if n == 0 {
                 push(out, ViolationCode::InvalidValue, p("numeroLigne"), "numeroLigne starts at 1");
@@ -37,7 +37,7 @@ pub(super) fn check(t: &Ticket, reference: Option<&ReferenceData>, out: &mut Vec
     }
 }
 
-fn check_line(line: &LigneTicket, reference: Option<&ReferenceData>, p: &dyn Fn(&str) -> String, out: &mut Vec<Violation>) {
+fn check_line(line: &LigneTicket, reference: Option<&ReferenceData>, p: &dyn Fn(&'static str) -> ItemField<'static>, out: &mut Vec<Violation>) {
     if let (Some(&code), Some(r)) = (required(out, &line.code_article, &p("codeArticle")), reference) {
         if r.article(code).is_none() {
             push(out, ViolationCode::UnknownArticle, p("codeArticle"), format!("article {code} is not in the articles resource"));
@@ -60,7 +60,7 @@ fn check_line(line: &LigneTicket, reference: Option<&ReferenceData>, p: &dyn Fn(
         }
         _ => None,
     };
-    let mut money = |value: &Option<Decimal>, field: &str| required_amount(out, value, &p(field));
+    let mut money = |value: &Option<Decimal>, field: &'static str| required_amount(out, value, p(field));
     let pu_ht = money(&line.prix_unitaire_ht, "prixUnitaireHt");
     let pu_ttc = money(&line.prix_unitaire_ttc, "prixUnitaireTtc");
     let total_ht = money(&line.total_ht, "totalHt");

@@ -50,17 +50,34 @@ pub fn check_ticket(ticket: &Ticket, reference: Option<&ReferenceData>) -> Check
 }
 
 /// Small helpers shared by the rule files.
+/// Paths are `Display` values, formatted only when a violation is reported: a valid ticket is
+/// checked without building a single path string.
 mod support {
     use super::{Violation, ViolationCode};
-    use crate::money::is_whole_cents;
+    use crate::money::{in_range, is_whole_cents};
     use rust_decimal::Decimal;
+    use std::fmt::{self, Display};
 
-    pub fn push(out: &mut Vec<Violation>, code: ViolationCode, path: impl Into<String>, message: impl Into<String>) {
-        out.push(Violation { code, path: path.into(), message: message.into() });
+    /// `list[index].field`, e.g. `listeLignes[2].totalTtc`.
+    #[derive(Clone, Copy)]
+    pub struct ItemField<'a> {
+        pub list: &'static str,
+        pub index: usize,
+        pub field: &'a str,
+    }
+
+    impl Display for ItemField<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "{}[{}].{}", self.list, self.index, self.field)
+        }
+    }
+
+    pub fn push(out: &mut Vec<Violation>, code: ViolationCode, path: impl Display, message: impl Into<String>) {
+        out.push(Violation { code, path: path.to_string(), message: message.into() });
     }
 
     /// Reports a missing field and returns `None`, or returns the value.
-    pub fn required<'a, T>(out: &mut Vec<Violation>, value: &'a Option<T>, path: &str) -> Option<&'a T> {
+    pub fn required<'a, T>(out: &mut Vec<Violation>, value: &'a Option<T>, path: impl Display + Copy) -> Option<&'a T> {
         if value.is_none() {
             push(out, ViolationCode::MissingField, path, format!("{path} is mandatory"));
         }
@@ -68,7 +85,7 @@ mod support {
     }
 
     /// A required text that must not be blank.
-    pub fn required_text<'a>(out: &mut Vec<Violation>, value: &'a Option<String>, path: &str) -> Option<&'a str> {
+    pub fn required_text<'a>(out: &mut Vec<Violation>, value: &'a Option<String>, path: impl Display + Copy) -> Option<&'a str> {
         match value.as_deref().map(str::trim) {
             Some(v) if !v.is_empty() => Some(v),
             _ => {
@@ -79,10 +96,13 @@ mod support {
     }
 
     /// An amount in euros: not negative, whole cents. Returns it when valid.
-    pub fn amount(out: &mut Vec<Violation>, value: Option<&Decimal>, path: &str) -> Option<Decimal> {
+    pub fn amount(out: &mut Vec<Violation>, value: Option<&Decimal>, path: impl Display + Copy) -> Option<Decimal> {
         let v = *value?;
         if v.is_sign_negative() && !v.is_zero() {
             push(out, ViolationCode::InvalidValue, path, format!("{path} = {v} is negative"));
+            None
+        } else if !in_range(v) {
+            push(out, ViolationCode::InvalidValue, path, format!("{path} = {v} is beyond the largest amount handled"));
             None
         } else if !is_whole_cents(v) {
             push(out, ViolationCode::InvalidValue, path, format!("{path} = {v} is not a whole number of cents"));
@@ -93,7 +113,7 @@ mod support {
     }
 
     /// A mandatory amount: reported when missing, then checked like [`amount`].
-    pub fn required_amount(out: &mut Vec<Violation>, value: &Option<Decimal>, path: &str) -> Option<Decimal> {
+    pub fn required_amount(out: &mut Vec<Violation>, value: &Option<Decimal>, path: impl Display + Copy) -> Option<Decimal> {
         let present = *required(out, value, path)?;
         amount(out, Some(&present), path)
     }

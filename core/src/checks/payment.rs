@@ -1,7 +1,7 @@
 //! listeReglements: one element, a known codeReglement, the Izly fields, and
 //! "total listeLignes = total listeReglements".
 
-use super::support::{push, required, required_amount};
+use super::support::{push, required, required_amount, ItemField};
 use super::{Violation, ViolationCode};
 use crate::ticket::{CodeReglement, Ticket};
 use rust_decimal::Decimal;
@@ -19,9 +19,10 @@ pub(super) fn check(t: &Ticket, out: &mut Vec<Violation>) {
             format!("listeReglements must hold exactly one element, it holds {}", payments.len()),
         );
     }
-    let mut paid = Some(Decimal::ZERO);
+    // With no payment at all, payment_count says it; a total mismatch would only add noise.
+    let mut paid = (!payments.is_empty()).then_some(Decimal::ZERO);
     for (k, r) in payments.iter().enumerate() {
-        let p = |field: &str| format!("listeReglements[{k}].{field}");
+        let p = |field| ItemField { list: "listeReglements", index: k, field };
         if let Some(&code) = required(out, &r.code_reglement, &p("codeReglement")) {
             if CodeReglement::from_code(code).is_none() {
                 push(out, ViolationCode::InvalidValue, p("codeReglement"), format!("codeReglement = {code}, expected 4 (CB), 9 (Izly) or 12 (fidélité)"));
@@ -53,10 +54,9 @@ pub(super) fn check(t: &Ticket, out: &mut Vec<Violation>) {
     }
 }
 
-/// Σ totalTtc, when every line has one (a missing one is reported by the line checks).
+/// Σ totalTtc, when there are lines and every one has a total (a missing one, or no lines at
+/// all, is reported by the line checks and would only add noise here).
 fn lines_total(t: &Ticket) -> Option<Decimal> {
-    t.liste_lignes
-        .as_ref()?
-        .iter()
-        .try_fold(Decimal::ZERO, |sum, l| sum.checked_add(l.total_ttc?))
+    let lines = t.liste_lignes.as_ref().filter(|l| !l.is_empty())?;
+    lines.iter().try_fold(Decimal::ZERO, |sum, l| sum.checked_add(l.total_ttc?))
 }

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# The crous-till test command: `bash scripts/test.sh` (CI runs exactly this through .ci/run).
+#
+# Runs every step below in order, each under a section header, and stops with a non-zero exit at
+# the first failure. Works on a fresh machine: the first step installs what the later ones need.
+#
+#   bash scripts/test.sh                 all steps
+#   bash scripts/test.sh STEP [STEP...]  only the named steps, in the order given
+#   bash scripts/test.sh --list          the step names
+#
+# Adding a step: write a function `step_<name>` below and add <name> to STEPS, where it belongs.
+# A step that starts a background process (a server, pcscd...) registers its clean-up with
+# `on_cleanup 'command'`; clean-ups run when the script exits, whatever the outcome.
+# A step that runs a test runner other than cargo may add its counts with `add_counts P F S`.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+STEPS=(
+  wasm-toolchain
+  cargo-test
+  cargo-doctest
+  core-wasm
+)
+
+# ---------------------------------------------------------------------------------------------
+# Steps
+
+step_wasm-toolchain() {
+  bash scripts/install-wasm-toolchain.sh
+}
+
+# Unit, integration and property tests of every workspace crate, plus its examples and benches
+# (built, and run once in test mode).
+step_cargo-test() {
+  run_cargo_tests cargo test --workspace --all-targets
+}
+
+# Doc tests (`--all-targets` does not include them).
+step_cargo-doctest() {
+  run_cargo_tests cargo test --workspace --doc
+}
+
+step_core-wasm() {
+  bash scripts/build-core-wasm.sh
+}
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+PASSED=0
+FAILED=0
+SKIPPED=0
+add_counts() {
+  PASSED=$((PASSED + $1))
+  FAILED=$((FAILED + $2))
+  SKIPPED=$((SKIPPED + ${3:-0}))
+}
+
+LOG_DIR=$(mktemp -d)
+CLEANUPS=()
+on_cleanup() { CLEANUPS+=("$1"); }
+
+# Runs a cargo test command, showing its output, and adds up its "test result:" lines.
+run_cargo_tests() {
+  local log="$LOG_DIR/cargo-test.log"
+  printf '$ %s\n' "$*"
+  "$@" 2>&1 | tee "$log"
+  local line p f i
+  while IFS= read -r line; do
+    # test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s
+    p=0 f=0 i=0
+    [[ "$line" =~ ([0-9]+)\ passed ]] && p=${BASH_REMATCH[1]}
+    [[ "$line" =~ ([0-9]+)\ failed ]] && f=${BASH_REMATCH[1]}
+    [[ "$line" =~ ([0-9]+)\ ignored ]] && i=${BASH_REMATCH[1]}
+    add_counts "$p" "$f" "$i"
+  done < <(grep -E '^test result: ' "$log" || true)
+}
+
+CURRENT_STEP=
+STEP_TIMES=()
+on_exit() {
+  local rc=$?
+  local cmd
+  for cmd in "${CLEANUPS[@]}"; do
+    eval "$cmd" || true
+  done
+  rm -rf "$LOG_DIR"
+  if ((rc != 0)); then
+    printf '\n==> FAILED: step "%s" (exit %s)\n' "${CURRENT_STEP:-setup}" "$rc" >&2
+  fi
+  exit "$rc"
+}
+trap on_exit EXIT
+
+header() {
+  printf '\n'
+  printf '=%.0s' {1..96}
+  printf '\n==> [%s/%s] %s\n' "$1" "$2" "$3"
+  printf '=%.0s' {1..96}
+  printf '\n'
+}
+
+run_steps() {
+  local n=0 total=$# step start
+  for step in "$@"; do
+    n=$((n + 1))
+    CURRENT_STEP=$step
+    header "$n" "$total" "$step"
+    start=$SECONDS
+    "step_$step"
+    STEP_TIMES+=("$(printf '%-20s ok  %4ss' "$step" "$((SECONDS - start))")")
+  done
+  CURRENT_STEP=
+}
+
+# ---------------------------------------------------------------------------------------------
+# Main
+
+if [[ "${1:-}" == "--list" ]]; then
+  printf '%s\n' "${STEPS[@]}"
+  exit 0
+fi
+selected=("$@")
+if ((${#selected[@]} == 0)); then
+  selected=("${STEPS[@]}")
+fi
+for step in "${selected[@]}"; do
+  declare -F "step_$step" >/dev/null || { echo "unknown step: $step (see --list)" >&2; exit 2; }
+done
+
+run_steps "${selected[@]}"
+
+printf '\n==> All steps passed:\n'
+printf '    %s\n' "${STEP_TIMES[@]}"
+# One plain closing line for whoever reads the end of the log.
+printf 'tests: %s passed, %s failed, %s skipped\n' "$PASSED" "$FAILED" "$SKIPPED"
