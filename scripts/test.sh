@@ -32,9 +32,9 @@ step_wasm-toolchain() {
 }
 
 # Unit, integration and property tests of every workspace crate, plus its examples and benches
-# (built, and run once in test mode).
+# (built, and run once in test mode), with every feature on (core's native-executor tests included).
 step_cargo-test() {
-  run_cargo_tests cargo test --workspace --all-targets
+  run_cargo_tests cargo test --workspace --all-targets --all-features
 }
 
 # Doc tests (`--all-targets` does not include them).

@@ -1,5 +1,6 @@
 //! `crous-till`: the command-line face of the SDK.
 
+mod journal_verify;
 mod ticket_check;
 
 use clap::{Parser, Subcommand};
@@ -19,6 +20,11 @@ enum Command {
         #[command(subcommand)]
         command: TicketCommand,
     },
+    /// Work with the inalterable sales journal (art. 286 I-3° bis CGI).
+    Journal {
+        #[command(subcommand)]
+        command: journal_verify::JournalCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -30,5 +36,6 @@ enum TicketCommand {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Ticket { command: TicketCommand::Check(args) } => ticket_check::run(&args),
+        Command::Journal { command } => journal_verify::run(&command),
     }
 }

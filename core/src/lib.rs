@@ -47,9 +47,11 @@
 //! // Persist `built.numbering` before sending `built.ticket`.
 //! ```
 
+pub mod api;
 pub mod builder;
 pub mod checks;
 pub mod exact_decimal;
+pub mod journal;
 pub mod lenient;
 pub mod money;
 pub mod numbering;

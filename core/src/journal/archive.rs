@@ -1,0 +1,179 @@
+//! The signed archive: one JSON file with a till's entries, closures and head, signed with the
+//! till's Ed25519 key.
+//!
+//! Art. 286 I-3° bis CGI asks for "conservation et archivage": the records must leave the till
+//! in a form that can still be checked years later, offline, by someone who does not trust the
+//! till. Choices:
+//!
+//! * **Ed25519** (RFC 8032), not an HMAC: checking needs only the public key, so the Crous or an
+//!   auditor can verify an archive without holding anything that could forge one. The signing key
+//!   is made from 32 seed bytes the caller provides (core draws no randomness: the platform's
+//!   secure random source or key store supplies them), and its public key is registered with the
+//!   back office when the till is installed.
+//! * **What is signed is the head**, the message being the ASCII bytes
+//!   `crous-till-journal-archive/1\n` followed by the canonical JSON ([`super::canonical`]) of
+//!   the `head` object. The head holds both chains' last hashes, and every record is chained to
+//!   them, so the signature covers every entry and closure; a broken record is still named
+//!   precisely by the chain walk rather than by a bare "bad signature".
+//!
+//! File layout (`formatVersion` 1):
+//!
+//! ```json
+//! {"format": "crous-till-journal-archive", "formatVersion": 1,
+//!  "head": {"formatVersion", "pointOfSale", "entryCount", "lastEntryHash", "closureCount", "lastClosureHash"},
+//!  "entries": [JournalEntry…], "closures": [Closure…],
+//!  "signature": {"algorithm": "Ed25519", "publicKey": "<64 hex>", "value": "<128 hex>"}}
+//! ```
+//!
+//! To verify in another language: check the signature over the message above with `publicKey`
+//! (and check that key is the till's), then walk both chains as [`super::verify`](mod@super::verify) describes and
+//! compare their lengths and last hashes with the head.
+
+use super::closure::Closure;
+use super::entry::JournalEntry;
+use super::hash::{from_hex, to_hex};
+use super::head::Head;
+use super::verify::{verify, Finding, Report};
+use super::{canonical::to_canonical_json, FORMAT_VERSION};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// `format` of an archive file.
+pub const ARCHIVE_FORMAT: &str = "crous-till-journal-archive";
+/// The only signature algorithm of format 1.
+pub const SIGNATURE_ALGORITHM: &str = "Ed25519";
+
+/// A till's signing key. Its `Debug` does not show the secret.
+#[derive(Clone)]
+pub struct TillKey(SigningKey);
+
+impl TillKey {
+    /// The key whose RFC 8032 secret is `seed`.
+    pub fn from_seed(seed: [u8; 32]) -> Self {
+        TillKey(SigningKey::from_bytes(&seed))
+    }
+
+    pub fn public_key(&self) -> [u8; 32] {
+        self.0.verifying_key().to_bytes()
+    }
+
+    /// The public key, 64 lowercase hex digits: what the back office registers.
+    pub fn public_key_hex(&self) -> String {
+        to_hex(&self.public_key())
+    }
+
+    /// Signs `head` as an archive's head.
+    pub fn sign_head(&self, head: &Head) -> Result<ArchiveSignature, super::canonical::CanonicalError> {
+        let signature = self.0.sign(&signed_message(head)?);
+        Ok(ArchiveSignature {
+            algorithm: SIGNATURE_ALGORITHM.to_owned(),
+            public_key: self.public_key_hex(),
+            value: to_hex(&signature.to_bytes()),
+        })
+    }
+}
+
+impl fmt::Debug for TillKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TillKey(public {})", self.public_key_hex())
+    }
+}
+
+/// The bytes an archive signature covers.
+pub fn signed_message(head: &Head) -> Result<Vec<u8>, super::canonical::CanonicalError> {
+    let mut message = format!("{ARCHIVE_FORMAT}/{FORMAT_VERSION}\n").into_bytes();
+    message.extend_from_slice(to_canonical_json(head)?.as_bytes());
+    Ok(message)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArchiveSignature {
+    /// `Ed25519`.
+    pub algorithm: String,
+    /// The signer's public key, hex.
+    pub public_key: String,
+    /// The 64-byte signature, hex.
+    pub value: String,
+}
+
+/// A till's whole journal, signed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Archive {
+    pub format: String,
+    pub format_version: u32,
+    pub head: Head,
+    pub entries: Vec<JournalEntry>,
+    pub closures: Vec<Closure>,
+    pub signature: ArchiveSignature,
+}
+
+/// Why a file is not an archive this version can check.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    #[error("not JSON of a journal archive: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("format {format:?} version {version} is not {ARCHIVE_FORMAT:?} version {FORMAT_VERSION}")]
+    Format { format: String, version: u32 },
+    #[error(transparent)]
+    Canonical(#[from] super::canonical::CanonicalError),
+}
+
+impl Archive {
+    /// Packs and signs a journal.
+    pub fn new(head: Head, entries: Vec<JournalEntry>, closures: Vec<Closure>, key: &TillKey) -> Result<Archive, ArchiveError> {
+        let signature = key.sign_head(&head)?;
+        Ok(Archive { format: ARCHIVE_FORMAT.to_owned(), format_version: FORMAT_VERSION, head, entries, closures, signature })
+    }
+
+    /// Reads an archive file's text.
+    pub fn from_json(text: &str) -> Result<Archive, ArchiveError> {
+        let archive: Archive = serde_json::from_str(text)?;
+        archive.check_format()?;
+        Ok(archive)
+    }
+
+    /// An archive of another format or version is not checked: its rules may differ.
+    pub fn check_format(&self) -> Result<(), ArchiveError> {
+        if self.format != ARCHIVE_FORMAT || self.format_version != FORMAT_VERSION {
+            return Err(ArchiveError::Format { format: self.format.clone(), version: self.format_version });
+        }
+        Ok(())
+    }
+
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).expect("an archive always serializes")
+    }
+
+    /// Verifies the chains against the head, then the signature over the head. With
+    /// `trusted_key`, the archive must also be signed by that key; without it, the key inside
+    /// the archive is used, which proves integrity but not who signed.
+    pub fn verify(&self, trusted_key: Option<&[u8; 32]>) -> Report {
+        let mut report = verify(&self.head.point_of_sale, &self.entries, &self.closures, Some(&self.head));
+        if let Err(reason) = self.check_signature() {
+            report.findings.push(Finding::SignatureInvalid { reason });
+        }
+        if let Some(trusted) = trusted_key {
+            let expected = to_hex(trusted);
+            if !self.signature.public_key.eq_ignore_ascii_case(&expected) {
+                report.findings.push(Finding::UntrustedKey { expected, found: self.signature.public_key.clone() });
+            }
+        }
+        report
+    }
+
+    fn check_signature(&self) -> Result<(), String> {
+        let s = &self.signature;
+        if s.algorithm != SIGNATURE_ALGORITHM {
+            return Err(format!("algorithm {:?} is not {SIGNATURE_ALGORITHM}", s.algorithm));
+        }
+        let key = from_hex::<32>(&s.public_key).ok_or("publicKey is not 32 bytes of hex")?;
+        let key = VerifyingKey::from_bytes(&key).map_err(|_| "publicKey is not an Ed25519 point")?;
+        let value = from_hex::<64>(&s.value).ok_or("value is not 64 bytes of hex")?;
+        let message = signed_message(&self.head).map_err(|e| e.to_string())?;
+        key.verify_strict(&message, &ed25519_dalek::Signature::from_bytes(&value))
+            .map_err(|_| "the head is not what the key signed".to_owned())
+    }
+}
