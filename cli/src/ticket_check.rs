@@ -47,7 +47,8 @@ fn read_json<T: DeserializeOwned>(path: &Path, what: &str) -> Result<T, String> 
 
 pub fn run(args: &Args) -> ExitCode {
     let loaded = read_json::<Ticket>(&args.ticket, "ticket").and_then(|t| {
-        let reference = args.reference.as_deref().map(|p| read_json::<ReferenceData>(p, "reference file")).transpose()?;
+        let reference =
+            args.reference.as_deref().map(|p| read_json::<ReferenceData>(p, "reference file")).transpose()?;
         Ok((t, reference))
     });
     let (ticket, reference) = match loaded {

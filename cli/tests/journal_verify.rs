@@ -32,7 +32,11 @@ fn ticket(n: u32, date: &str, cents: i64, code_reglement: u32) -> Ticket {
             total_ht: Some(Decimal::new(cents * 10 / 11, 2)),
             ..LigneTicket::default()
         }]),
-        liste_reglements: Some(vec![Reglement { code_reglement: Some(code_reglement), montant: Some(ttc), ..Reglement::default() }]),
+        liste_reglements: Some(vec![Reglement {
+            code_reglement: Some(code_reglement),
+            montant: Some(ttc),
+            ..Reglement::default()
+        }]),
         ..Ticket::default()
     }
 }

@@ -22,7 +22,8 @@ fn check_json(ticket: &str) -> (i32, Value) {
     let reference = example("reference.json");
     let out = check(&["--json", "--reference", reference.to_str().unwrap()], ticket);
     let stdout = String::from_utf8(out.stdout).unwrap();
-    let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{ticket}: stdout is not JSON ({e}): {stdout}"));
+    let json: Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{ticket}: stdout is not JSON ({e}): {stdout}"));
     (out.status.code().unwrap(), json)
 }
 
@@ -47,7 +48,8 @@ fn every_rule_has_a_hand_written_ticket_that_trips_exactly_it() {
         assert_eq!(status, 1, "{file}");
         assert_eq!(json["valid"], Value::Bool(false), "{file}");
         let violations = json["violations"].as_array().unwrap();
-        let found: Vec<(&str, &str)> = violations.iter().map(|v| (v["code"].as_str().unwrap(), v["path"].as_str().unwrap())).collect();
+        let found: Vec<(&str, &str)> =
+            violations.iter().map(|v| (v["code"].as_str().unwrap(), v["path"].as_str().unwrap())).collect();
         assert_eq!(found, [(code, path)], "{file}");
         assert!(!violations[0]["message"].as_str().unwrap().is_empty());
     }
@@ -83,7 +85,10 @@ fn readable_output_lists_code_path_and_message() {
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("1 violation(s)"), "{stdout}");
-    assert!(stdout.contains("vat_mismatch") && stdout.contains("listeLignes[2].prixUnitaireHt") && stdout.contains("0.19"), "{stdout}");
+    assert!(
+        stdout.contains("vat_mismatch") && stdout.contains("listeLignes[2].prixUnitaireHt") && stdout.contains("0.19"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -22,8 +22,15 @@ fn ten_line_sale() -> (ReferenceData, Vec<CartItem>, SaleContext, IzlyCustomer, 
         type_distribution: TypeDistribution::SurPlace,
         sold_at: DateTime::parse_from_rfc3339("2026-11-23T11:45:02.123+01:00").unwrap(),
     };
-    let customer = IzlyCustomer { code_client: Some("0000A11e3s".into()), solde_client: Some(Decimal::new(1525, 2)), ..IzlyCustomer::default() };
-    let payment = Payment::IzlyQrCode { qr_code: "AIZ;6000050617;2026-11-23 10:45:02;3;8a1f;MEUCIQ==".into(), id_transaction_izly: "63535".into() };
+    let customer = IzlyCustomer {
+        code_client: Some("0000A11e3s".into()),
+        solde_client: Some(Decimal::new(1525, 2)),
+        ..IzlyCustomer::default()
+    };
+    let payment = Payment::IzlyQrCode {
+        qr_code: "AIZ;6000050617;2026-11-23 10:45:02;3;8a1f;MEUCIQ==".into(),
+        id_transaction_izly: "63535".into(),
+    };
     (reference, cart, sale, customer, payment)
 }
 

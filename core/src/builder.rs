@@ -8,7 +8,9 @@ use crate::checks::{check_ticket, Violation};
 use crate::numbering::{NumberingError, NumberingState};
 use crate::pricing::PricedCart;
 use crate::reference::ReferenceData;
-use crate::ticket::{CodeReglement, Complementaire, LigneTicket, Reglement, Ticket, TypeDistribution, CODE_EVENEMENT_VENTE};
+use crate::ticket::{
+    CodeReglement, Complementaire, LigneTicket, Reglement, Ticket, TypeDistribution, CODE_EVENEMENT_VENTE,
+};
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use rust_decimal::Decimal;
 
@@ -117,7 +119,11 @@ pub fn build_ticket(
 }
 
 fn reglement(payment: &Payment, montant: Decimal) -> Reglement {
-    let base = |code: CodeReglement| Reglement { code_reglement: Some(code.code()), montant: Some(montant), ..Reglement::default() };
+    let base = |code: CodeReglement| Reglement {
+        code_reglement: Some(code.code()),
+        montant: Some(montant),
+        ..Reglement::default()
+    };
     match payment {
         Payment::CarteBancaire => base(CodeReglement::CarteBancaire),
         Payment::Fidelite => base(CodeReglement::Fidelite),
@@ -135,7 +141,12 @@ fn reglement(payment: &Payment, montant: Decimal) -> Reglement {
     }
 }
 
-fn complementaire(sale: &SaleContext, cart: &PricedCart, customer: Option<&IzlyCustomer>, payment: &Payment) -> Complementaire {
+fn complementaire(
+    sale: &SaleContext,
+    cart: &PricedCart,
+    customer: Option<&IzlyCustomer>,
+    payment: &Payment,
+) -> Complementaire {
     let c = customer.cloned().unwrap_or_default();
     let id_support = match payment {
         Payment::IzlyCard { id_support, .. } => Some(id_support.clone()),

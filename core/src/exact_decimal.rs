@@ -26,9 +26,7 @@ pub fn parse_decimal_text(text: &str) -> Option<Decimal> {
     if trimmed.is_empty() {
         return None;
     }
-    Decimal::from_str(trimmed)
-        .ok()
-        .or_else(|| Decimal::from_scientific(trimmed).ok())
+    Decimal::from_str(trimmed).ok().or_else(|| Decimal::from_scientific(trimmed).ok())
 }
 
 struct ExactDecimalVisitor;
@@ -75,9 +73,8 @@ impl<'de> Visitor<'de> for ExactDecimalVisitor {
         match map.next_key::<String>()? {
             Some(key) if key == SERDE_JSON_NUMBER_TOKEN => {
                 let text: String = map.next_value()?;
-                parse_decimal_text(&text).ok_or_else(|| {
-                    de::Error::custom(format!("number {text} does not fit a 28-digit decimal"))
-                })
+                parse_decimal_text(&text)
+                    .ok_or_else(|| de::Error::custom(format!("number {text} does not fit a 28-digit decimal")))
             }
             _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
         }
@@ -91,9 +88,7 @@ pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error>
 
 /// Writes the decimal as a JSON number literal, scale kept.
 pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    serde_json::Number::from_str(&value.to_string())
-        .map_err(serde::ser::Error::custom)?
-        .serialize(s)
+    serde_json::Number::from_str(&value.to_string()).map_err(serde::ser::Error::custom)?.serialize(s)
 }
 
 /// `#[serde(with = "exact_decimal::option", default)]` for an optional `Decimal`.
@@ -154,8 +149,10 @@ mod tests {
         assert_eq!(read(r#"{"v": 1.10}"#).unwrap().to_string(), "1.10");
         assert_eq!(read(r#"{"v": "1.10"}"#).unwrap().to_string(), "1.10");
         assert_eq!(read(r#"{"v": 3}"#).unwrap().to_string(), "3");
-        assert_eq!(read(r#"{"v": 0.1000000000000000055511151231257827}"#).unwrap().to_string(),
-            "0.1000000000000000055511151231");
+        assert_eq!(
+            read(r#"{"v": 0.1000000000000000055511151231257827}"#).unwrap().to_string(),
+            "0.1000000000000000055511151231"
+        );
     }
 
     #[test]

@@ -15,9 +15,7 @@ fn integral<T: TryFrom<u64>>(d: Decimal) -> Result<T, String> {
     if d.fract() != Decimal::ZERO || d.is_sign_negative() {
         return Err(format!("{d} is not a non-negative integer"));
     }
-    d.to_u64()
-        .and_then(|v| T::try_from(v).ok())
-        .ok_or_else(|| format!("{d} is out of range"))
+    d.to_u64().and_then(|v| T::try_from(v).ok()).ok_or_else(|| format!("{d} is out of range"))
 }
 
 /// Integer codes (codeTva, codeReglement, codeArticle, ...): a JSON number or a numeric string.

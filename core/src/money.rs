@@ -51,10 +51,10 @@ pub fn line_total(unit_price: Decimal, quantity: Decimal) -> Option<Decimal> {
 /// No binary float and no 28-digit truncation can move a result across a half-cent.
 /// `None` when TTC is not whole cents, when it or the rate is negative, or on overflow.
 pub fn ht_from_ttc(ttc: Decimal, rate_percent: Decimal) -> Option<Decimal> {
-    if ttc.is_sign_negative() || rate_percent.is_sign_negative() || !is_whole_cents(ttc) || !in_range(ttc) {
+    if ttc < Decimal::ZERO || rate_percent < Decimal::ZERO || !is_whole_cents(ttc) || !in_range(ttc) {
         return None;
     }
-    let cents = i128::try_from(round_cent(ttc).mantissa()).ok()?;
+    let cents = round_cent(ttc).mantissa();
     let rate = rate_percent.normalize();
     let scale = 10i128.checked_pow(rate.scale())?;
     let hundred = 100i128.checked_mul(scale)?;
@@ -88,6 +88,7 @@ mod tests {
         assert_eq!(ht_from_ttc(dec!(1.005), dec!(10)), None);
         assert_eq!(ht_from_ttc(dec!(-1.00), dec!(10)), None);
         assert_eq!(ht_from_ttc(dec!(1.00), dec!(-10)), None);
+        assert_eq!(ht_from_ttc(dec!(-0.00), dec!(10)), Some(dec!(0.00)));
     }
 
     #[test]

@@ -58,9 +58,7 @@ impl NumberingState {
             return Err(NumberingError::YearOutOfRange(date));
         }
         let day_sequence = match self.day {
-            Some(last) if date < last => {
-                return Err(NumberingError::DateBeforeLastSale { last, requested: date })
-            }
+            Some(last) if date < last => return Err(NumberingError::DateBeforeLastSale { last, requested: date }),
             Some(last) if date == last => self.day_sequence.checked_add(1).ok_or(NumberingError::Exhausted)?,
             _ => 1,
         };

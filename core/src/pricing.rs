@@ -95,10 +95,7 @@ pub fn price_cart(
     if cart.is_empty() {
         return Err(PricingError::EmptyCart);
     }
-    let lines = cart
-        .iter()
-        .map(|item| price_item(reference, item, profile, day))
-        .collect::<Result<Vec<_>, _>>()?;
+    let lines = cart.iter().map(|item| price_item(reference, item, profile, day)).collect::<Result<Vec<_>, _>>()?;
     let total_ttc = lines
         .iter()
         .try_fold(Decimal::ZERO, |sum, l| sum.checked_add(l.total_ttc).filter(|s| money::in_range(*s)))
@@ -118,12 +115,14 @@ fn price_item(
         return Err(PricingError::InvalidQuantity { code_article, quantite: item.quantite });
     }
     let price = current_price(reference, code_article, profile, day)?;
-    if price.prix_ttc.is_sign_negative() || !is_whole_cents(price.prix_ttc) || !money::in_range(price.prix_ttc) {
+    if price.prix_ttc < Decimal::ZERO || !is_whole_cents(price.prix_ttc) || !money::in_range(price.prix_ttc) {
         return Err(PricingError::InvalidPrice { code_article, prix_ttc: price.prix_ttc });
     }
-    let code_tva = vat_code(reference, article.code_tva, profile, price.id_periode).ok_or(
-        PricingError::NoVatCode { code_article, code_societe: profile.code_societe, tarif: profile.tarif },
-    )?;
+    let code_tva = vat_code(reference, article.code_tva, profile, price.id_periode).ok_or(PricingError::NoVatCode {
+        code_article,
+        code_societe: profile.code_societe,
+        tarif: profile.tarif,
+    })?;
     let taux_tva = reference.vat_rate(code_tva).ok_or(PricingError::UnknownVatCode { code_tva })?;
     let overflow = PricingError::Overflow { code_article };
     let prix_unitaire_ttc = money::round_cent(price.prix_ttc);
@@ -142,12 +141,12 @@ fn price_item(
 }
 
 /// The price row in force on `day`: among rows whose period contains it, the latest-starting.
-fn current_price<'a>(
-    reference: &'a ReferenceData,
+fn current_price(
+    reference: &ReferenceData,
     code_article: u64,
     profile: CustomerProfile,
     day: NaiveDate,
-) -> Result<&'a PrixArticle, PricingError> {
+) -> Result<&PrixArticle, PricingError> {
     let mut best: Option<(&PrixArticle, NaiveDate)> = None;
     let mut tie = false;
     for row in reference.articles_societes_tarifs_periodes.iter().filter(|p| {
@@ -186,7 +185,5 @@ fn vat_code(
             stp.code_societe == profile.code_societe && stp.tarif == profile.tarif && stp.id_periode == id_periode
         })
         .and_then(|stp| stp.code_tva);
-    for_period
-        .or_else(|| reference.societe_tarif(profile).and_then(|st| st.code_tva))
-        .or(article_code_tva)
+    for_period.or_else(|| reference.societe_tarif(profile).and_then(|st| st.code_tva)).or(article_code_tva)
 }

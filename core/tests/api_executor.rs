@@ -35,7 +35,11 @@ impl Request {
 }
 
 enum Action {
-    Respond { status: u16, headers: Vec<(&'static str, String)>, body: Vec<u8> },
+    Respond {
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+        body: Vec<u8>,
+    },
     /// Read the request, then hold the connection without answering (longer than any client
     /// timeout here), then close it.
     Stall,
@@ -107,10 +111,13 @@ async fn read_request(stream: &mut TcpStream) -> Option<Request> {
     let mut lines = head.split("\r\n");
     let mut first = lines.next()?.split(' ');
     let (method, target) = (first.next()?.to_owned(), first.next()?.to_owned());
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':').map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned())))
-        .collect();
-    let len: usize = headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("content-length")).and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+    let headers: Vec<(String, String)> =
+        lines.filter_map(|l| l.split_once(':').map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))).collect();
+    let len: usize = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
     let mut body = buf[head_end + 4..].to_vec();
     while body.len() < len {
         let n = stream.read(&mut chunk).await.ok()?;
@@ -173,7 +180,8 @@ const POS: PointOfSale = PointOfSale::new(5, 1, 9, 8, 14);
 const NOT_FOUND_356: &[u8] = br#"{"Code":356,"ErrorMessage":"Op\u00e9ration introuvable","Title":"L'op\u00e9ration ne peut pas aboutir","Priority":2}"#;
 
 fn debit_json(reference: &str) -> Vec<u8> {
-    format!(r#"{{"IdTransactionIzly": "63535", "Reference": "{reference}", "Amount": 3.30, "Balance": 11.95}}"#).into_bytes()
+    format!(r#"{{"IdTransactionIzly": "63535", "Reference": "{reference}", "Amount": 3.30, "Balance": 11.95}}"#)
+        .into_bytes()
 }
 
 /// An Izly POS server: debits are recorded by their Idempotency-Key; `on_debit` decides, per
@@ -213,7 +221,14 @@ fn izly_pos_handler(on_debit: fn(u32) -> (bool, Option<u16>)) -> Handler {
 fn debit_request(base: &str) -> (crous_till_core::api::ApiRequest, DebitReference) {
     let api = IzlyPosApi::new(&Environment::Custom(base.into()), IzlyPosKey::new("k"), POS).unwrap();
     let reference = DebitReference::for_ticket(&POS, "140000011", 1);
-    let req = api.debit(&DebitTarget::QrCode("AIZ;u;2025-11-20 10:00:00;3;ab;cd".into()), Decimal::new(330, 2), "140000011", &reference).unwrap();
+    let req = api
+        .debit(
+            &DebitTarget::QrCode("AIZ;u;2025-11-20 10:00:00;3;ab;cd".into()),
+            Decimal::new(330, 2),
+            "140000011",
+            &reference,
+        )
+        .unwrap();
     (req, reference)
 }
 
@@ -331,7 +346,9 @@ async fn a_stalled_card_payment_is_sent_once_and_reported_unknown_without_the_ca
     let req = api.pay("order-7", &card, 3, 2027, Decimal::new(1250, 2)).unwrap();
     let err = executor().call(&req, parse_status).await.unwrap_err();
     match &err {
-        CallError::Executor(ExecutorError::OutcomeUnknown { attempts: 1, reference, .. }) => assert_eq!(reference, "order-7"),
+        CallError::Executor(ExecutorError::OutcomeUnknown { attempts: 1, reference, .. }) => {
+            assert_eq!(reference, "order-7")
+        }
         other => panic!("{other:?}"),
     }
     let text = format!("{err} {err:?}");
@@ -345,7 +362,8 @@ async fn a_card_payment_answered_500_is_the_typed_service_error_at_once() {
     let server = Server::start(Arc::new(|_, _, _| respond(500, b"erreur"))).await;
     let api = EsipayApi::new(&Environment::Custom(server.base.clone()), "ent-42").unwrap();
     let card = CardNumber::parse("4970101234567890").unwrap();
-    let err = executor().call(&api.pay("order-8", &card, 3, 2027, Decimal::ONE).unwrap(), parse_status).await.unwrap_err();
+    let err =
+        executor().call(&api.pay("order-8", &card, 3, 2027, Decimal::ONE).unwrap(), parse_status).await.unwrap_err();
     assert!(matches!(err, CallError::Api { error: EsipayError::ServiceError { .. }, attempts: 1 }), "{err:?}");
 }
 
@@ -359,9 +377,12 @@ async fn a_refused_connection_is_retried_then_reported_with_its_attempts() {
     let api = EsipayApi::new(&Environment::Custom(format!("http://127.0.0.1:{port}")), "ent-42").unwrap();
     let card = CardNumber::parse("4970101234567890").unwrap();
     // Even a payment may be retried when it provably never left.
-    let err = executor().call(&api.pay("order-9", &card, 3, 2027, Decimal::ONE).unwrap(), parse_status).await.unwrap_err();
+    let err =
+        executor().call(&api.pay("order-9", &card, 3, 2027, Decimal::ONE).unwrap(), parse_status).await.unwrap_err();
     match &err {
-        CallError::Executor(ExecutorError::Connection { attempts: 3, message, .. }) => assert!(!message.contains("4970101234567890")),
+        CallError::Executor(ExecutorError::Connection { attempts: 3, message, .. }) => {
+            assert!(!message.contains("4970101234567890"))
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -383,7 +404,8 @@ async fn a_refund_answered_500_is_checked_and_not_made_twice() {
         respond(404, NOT_FOUND_356)
     });
     let server = Server::start(handler).await;
-    let api = IzlyPayApi::new(&Environment::Custom(server.base.clone()), "Paris-78-78-78-78", IzlyApiKey::new("k")).unwrap();
+    let api =
+        IzlyPayApi::new(&Environment::Custom(server.base.clone()), "Paris-78-78-78-78", IzlyApiKey::new("k")).unwrap();
     let called = executor().call(&api.refund("52795", "100003685"), parse_refund).await.unwrap();
     assert!(called.reconciled);
     assert_eq!(called.value.operation_status, "Refund");

@@ -1,7 +1,7 @@
 //! Property tests: every ticket the builder makes from random reference data, carts, profiles,
 //! payments and days passes every check, survives the wire unchanged, and no sum drifts by a cent.
 
-use chrono::{Duration, NaiveDate, TimeZone, FixedOffset};
+use chrono::{Duration, FixedOffset, NaiveDate, TimeZone};
 use crous_till_core::builder::{build_ticket, IzlyCustomer, Payment, SaleContext};
 use crous_till_core::checks::check_ticket;
 use crous_till_core::numbering::NumberingState;
@@ -23,7 +23,13 @@ const PROFILES: [CustomerProfile; 4] = [
 /// VAT rates in percent: the French ones and arbitrary one-decimal rates.
 fn rate() -> impl Strategy<Value = Decimal> {
     prop_oneof![
-        prop::sample::select(vec![Decimal::ZERO, Decimal::new(21, 1), Decimal::new(55, 1), Decimal::TEN, Decimal::from(20)]),
+        prop::sample::select(vec![
+            Decimal::ZERO,
+            Decimal::new(21, 1),
+            Decimal::new(55, 1),
+            Decimal::TEN,
+            Decimal::from(20)
+        ]),
         (0i64..400).prop_map(|r| Decimal::new(r, 1)),
     ]
 }
@@ -59,7 +65,12 @@ fn reference() -> impl Strategy<Value = ReferenceData> {
             };
             for (i, (vat, prices)) in articles.into_iter().enumerate() {
                 let code_article = 1000 + i as u64;
-                r.articles.push(Article { code_article, libelle: format!("article {i}"), code_tva: Some(vat as u32 + 1), vers_bornes_prepaiement: None });
+                r.articles.push(Article {
+                    code_article,
+                    libelle: format!("article {i}"),
+                    code_tva: Some(vat as u32 + 1),
+                    vers_bornes_prepaiement: None,
+                });
                 for (profile, cents) in PROFILES.iter().zip(prices) {
                     r.articles_societes_tarifs_periodes.push(PrixArticle {
                         code_article,
@@ -82,24 +93,38 @@ fn payment() -> impl Strategy<Value = Payment> {
     prop_oneof![
         Just(Payment::CarteBancaire),
         Just(Payment::Fidelite),
-        ("[0-9]{6,15}", "[0-9A-F]{14}", "[0-9]{1,9}").prop_map(|(id_support, numero_applicatif, id_transaction_izly)| {
-            Payment::IzlyCard { id_support, numero_applicatif, id_transaction_izly }
-        }),
-        ("AIZ;[0-9]{10};[a-f0-9]{8}", "[0-9]{1,9}").prop_map(|(qr_code, id_transaction_izly)| Payment::IzlyQrCode { qr_code, id_transaction_izly }),
+        ("[0-9]{6,15}", "[0-9A-F]{14}", "[0-9]{1,9}").prop_map(
+            |(id_support, numero_applicatif, id_transaction_izly)| {
+                Payment::IzlyCard { id_support, numero_applicatif, id_transaction_izly }
+            }
+        ),
+        ("AIZ;[0-9]{10};[a-f0-9]{8}", "[0-9]{1,9}")
+            .prop_map(|(qr_code, id_transaction_izly)| Payment::IzlyQrCode { qr_code, id_transaction_izly }),
     ]
 }
 
 /// The independent oracle for HT: plain decimal division, then half-up rounding.
 fn oracle_ht(ttc: Decimal, rate: Decimal) -> Decimal {
-    (ttc / (Decimal::ONE + rate / Decimal::ONE_HUNDRED)).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    (ttc / (Decimal::ONE + rate / Decimal::ONE_HUNDRED))
+        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
 /// Amounts that stress the checks: extremes, sub-cents, negatives, exponents, absent.
 fn hostile_amount() -> BoxedStrategy<String> {
     prop_oneof![
         prop::sample::select(vec![
-            "null", "0", "-0", "-1", "0.001", "1.005", "79228162514264337593543950335", "7.9e28", "1e-30",
-            "90071992547409.92", "\"12.30\"", "\"-0.5\"",
+            "null",
+            "0",
+            "-0",
+            "-1",
+            "0.001",
+            "1.005",
+            "79228162514264337593543950335",
+            "7.9e28",
+            "1e-30",
+            "90071992547409.92",
+            "\"12.30\"",
+            "\"-0.5\"",
         ])
         .prop_map(str::to_owned),
         (-100000i64..100000, 0u32..5).prop_map(|(m, s)| Decimal::new(m, s).to_string()),
@@ -109,13 +134,23 @@ fn hostile_amount() -> BoxedStrategy<String> {
 
 /// Integer codes around and beyond the allowed values.
 fn hostile_code() -> BoxedStrategy<String> {
-    prop::sample::select(vec!["null", "0", "1", "2", "3", "4", "9", "12", "4294967295", "\"9\""]).prop_map(str::to_owned).boxed()
+    prop::sample::select(vec!["null", "0", "1", "2", "3", "4", "9", "12", "4294967295", "\"9\""])
+        .prop_map(str::to_owned)
+        .boxed()
 }
 
 fn hostile_text() -> BoxedStrategy<String> {
-    prop::sample::select(vec!["null", "\"\"", "\"VT\"", "\"AN\"", "\"2026-11-23T11:45:00Z\"", "\"23/11/2026\"", "12345"])
-        .prop_map(str::to_owned)
-        .boxed()
+    prop::sample::select(vec![
+        "null",
+        "\"\"",
+        "\"VT\"",
+        "\"AN\"",
+        "\"2026-11-23T11:45:00Z\"",
+        "\"23/11/2026\"",
+        "12345",
+    ])
+    .prop_map(str::to_owned)
+    .boxed()
 }
 
 /// A JSON object from (key, strategy) pairs, leaving out the keys whose value came out null.
@@ -264,5 +299,3 @@ proptest! {
         }
     }
 }
-
-

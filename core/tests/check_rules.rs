@@ -75,13 +75,28 @@ fn missing_field_header() {
 
 #[test]
 fn missing_field_line_payment_complementaire() {
-    for field in ["numeroLigne", "codeArticle", "quantite", "codeTva", "prixUnitaireHt", "prixUnitaireTtc", "totalHt", "totalTtc"] {
+    for field in [
+        "numeroLigne",
+        "codeArticle",
+        "quantite",
+        "codeTva",
+        "prixUnitaireHt",
+        "prixUnitaireTtc",
+        "totalHt",
+        "totalTtc",
+    ] {
         let found = after(|t| remove(t, &format!("/listeLignes/1/{field}")));
         assert!(found.contains(&("missing_field".into(), format!("listeLignes[1].{field}"))), "{field}: {found:?}");
     }
-    assert_eq!(after(|t| remove(t, "/listeReglements/0/codeReglement")), one("missing_field", "listeReglements[0].codeReglement"));
+    assert_eq!(
+        after(|t| remove(t, "/listeReglements/0/codeReglement")),
+        one("missing_field", "listeReglements[0].codeReglement")
+    );
     for field in ["codeSocieteClient", "tarifClient", "idTypeDistribution", "idLogiciel"] {
-        assert_eq!(after(|t| remove(t, &format!("/complementaire/{field}"))), one("missing_field", &format!("complementaire.{field}")));
+        assert_eq!(
+            after(|t| remove(t, &format!("/complementaire/{field}"))),
+            one("missing_field", &format!("complementaire.{field}"))
+        );
     }
 }
 
@@ -90,17 +105,32 @@ fn invalid_value() {
     assert_eq!(after(|t| set(t, "/codeEvenement", json!("AN"))), one("invalid_value", "codeEvenement"));
     assert_eq!(after(|t| set(t, "/numeroTicket", json!("2611231A"))), one("invalid_value", "numeroTicket"));
     assert_eq!(after(|t| set(t, "/date", json!("23/11/2026 11:45"))), one("invalid_value", "date"));
-    assert_eq!(after(|t| set(t, "/complementaire/idTypeDistribution", json!(3))), one("invalid_value", "complementaire.idTypeDistribution"));
-    assert_eq!(after(|t| set(t, "/listeLignes/0/numeroLigne", json!(0))), one("invalid_value", "listeLignes[0].numeroLigne"));
-    assert_eq!(after(|t| set(t, "/complementaire/soldeClient", json!(15.255))), one("invalid_value", "complementaire.soldeClient"));
+    assert_eq!(
+        after(|t| set(t, "/complementaire/idTypeDistribution", json!(3))),
+        one("invalid_value", "complementaire.idTypeDistribution")
+    );
+    assert_eq!(
+        after(|t| set(t, "/listeLignes/0/numeroLigne", json!(0))),
+        one("invalid_value", "listeLignes[0].numeroLigne")
+    );
+    assert_eq!(
+        after(|t| set(t, "/complementaire/soldeClient", json!(15.255))),
+        one("invalid_value", "complementaire.soldeClient")
+    );
     assert_eq!(
         after(|t| set(t, "/complementaire/dateFinValiditeClient", json!("2018-07-06"))),
         one("invalid_value", "complementaire.dateFinValiditeClient")
     );
     // A codeReglement outside 4/9/12 is reported; the Izly-specific rules no longer apply to it.
-    assert_eq!(after(|t| set(t, "/listeReglements/0/codeReglement", json!(5))), one("invalid_value", "listeReglements[0].codeReglement"));
+    assert_eq!(
+        after(|t| set(t, "/listeReglements/0/codeReglement", json!(5))),
+        one("invalid_value", "listeReglements[0].codeReglement")
+    );
     // A sub-cent or negative amount is refused, and no sum is compared with it.
-    assert_eq!(after(|t| set(t, "/listeReglements/0/montant", json!(1.405))), one("invalid_value", "listeReglements[0].montant"));
+    assert_eq!(
+        after(|t| set(t, "/listeReglements/0/montant", json!(1.405))),
+        one("invalid_value", "listeReglements[0].montant")
+    );
     let negative = after(|t| set(t, "/listeLignes/0/quantite", json!(-1)));
     assert_eq!(negative, one("invalid_value", "listeLignes[0].quantite"));
 }
@@ -114,7 +144,10 @@ fn no_lines() {
 
 #[test]
 fn duplicate_line_number() {
-    assert_eq!(after(|t| set(t, "/listeLignes/1/numeroLigne", json!(1))), one("duplicate_line_number", "listeLignes[1].numeroLigne"));
+    assert_eq!(
+        after(|t| set(t, "/listeLignes/1/numeroLigne", json!(1))),
+        one("duplicate_line_number", "listeLignes[1].numeroLigne")
+    );
 }
 
 #[test]
@@ -136,12 +169,18 @@ fn unknown_vat_code_only_with_reference() {
 #[test]
 fn line_total_mismatch() {
     // Line 1 is 2 × 0.20 TTC (0.19 HT).
-    assert_eq!(after(|t| set(t, "/listeLignes/1/totalHt", json!(0.39))), one("line_total_mismatch", "listeLignes[1].totalHt"));
+    assert_eq!(
+        after(|t| set(t, "/listeLignes/1/totalHt", json!(0.39))),
+        one("line_total_mismatch", "listeLignes[1].totalHt")
+    );
     let found = after(|t| set(t, "/listeLignes/1/quantite", json!(3)));
-    assert_eq!(found, vec![
-        ("line_total_mismatch".into(), "listeLignes[1].totalHt".into()),
-        ("line_total_mismatch".into(), "listeLignes[1].totalTtc".into()),
-    ]);
+    assert_eq!(
+        found,
+        vec![
+            ("line_total_mismatch".into(), "listeLignes[1].totalHt".into()),
+            ("line_total_mismatch".into(), "listeLignes[1].totalTtc".into()),
+        ]
+    );
 }
 
 #[test]
@@ -173,12 +212,18 @@ fn payment_count() {
 
 #[test]
 fn payment_total_mismatch() {
-    assert_eq!(after(|t| set(t, "/listeReglements/0/montant", json!(1.39))), one("payment_total_mismatch", "listeReglements"));
+    assert_eq!(
+        after(|t| set(t, "/listeReglements/0/montant", json!(1.39))),
+        one("payment_total_mismatch", "listeReglements")
+    );
 }
 
 #[test]
 fn izly_payment_fields() {
-    assert_eq!(after(|t| remove(t, "/listeReglements/0/idTransactionIzly")), one("izly_payment_fields", "listeReglements[0].idTransactionIzly"));
+    assert_eq!(
+        after(|t| remove(t, "/listeReglements/0/idTransactionIzly")),
+        one("izly_payment_fields", "listeReglements[0].idTransactionIzly")
+    );
     assert_eq!(after(|t| remove(t, "/listeReglements/0/qrCode")), one("izly_payment_fields", "listeReglements[0]"));
     let found = after(|t| {
         remove(t, "/listeReglements/0/qrCode");
@@ -233,7 +278,10 @@ fn fidelity_mismatch() {
         }),
         vec![]
     );
-    assert_eq!(after(|t| t["listeLignes"][0]["gainFidelite"] = json!(2)), one("fidelity_mismatch", "complementaire.cumulPointsFidelite"));
+    assert_eq!(
+        after(|t| t["listeLignes"][0]["gainFidelite"] = json!(2)),
+        one("fidelity_mismatch", "complementaire.cumulPointsFidelite")
+    );
 }
 
 #[test]
@@ -249,7 +297,14 @@ fn every_violation_is_reported_at_once() {
     let codes: Vec<&str> = found.iter().map(|(c, _)| c.as_str()).collect();
     assert_eq!(
         codes,
-        ["invalid_value", "unknown_article", "duplicate_line_number", "izly_payment_fields", "payment_total_mismatch", "missing_field"]
+        [
+            "invalid_value",
+            "unknown_article",
+            "duplicate_line_number",
+            "izly_payment_fields",
+            "payment_total_mismatch",
+            "missing_field"
+        ]
     );
 }
 

@@ -26,25 +26,41 @@ fn built(cart: &[CartItem], profile: CustomerProfile, payment: &Payment, izly: b
     let when = "2026-11-23T11:45:02.123+01:00";
     let priced = price_cart(&r, cart, profile, at(when).date_naive()).unwrap();
     let customer = izly.then(izly_student);
-    build_ticket(&r, &NumberingState::starting_at(140000011), &sale(when), &priced, customer.as_ref(), payment).unwrap().ticket
+    build_ticket(&r, &NumberingState::starting_at(140000011), &sale(when), &priced, customer.as_ref(), payment)
+        .unwrap()
+        .ticket
 }
 
 #[test]
 fn student_izly_qr_ticket() {
-    let t = built(&[CartItem::new(100, 1), CartItem::new(101, 3), CartItem::new(201, 1)], CustomerProfile::ETUDIANT, &qr_payment(), true);
+    let t = built(
+        &[CartItem::new(100, 1), CartItem::new(101, 3), CartItem::new(201, 1)],
+        CustomerProfile::ETUDIANT,
+        &qr_payment(),
+        true,
+    );
     golden("student_izly_qr.json", &serde_json::to_string_pretty(&t).unwrap());
 }
 
 #[test]
 fn student_izly_card_ticket() {
-    let card = Payment::IzlyCard { id_support: "36882379".into(), numero_applicatif: "0471928A083C80".into(), id_transaction_izly: "63536".into() };
+    let card = Payment::IzlyCard {
+        id_support: "36882379".into(),
+        numero_applicatif: "0471928A083C80".into(),
+        id_transaction_izly: "63536".into(),
+    };
     let t = built(&[CartItem::new(102, 7)], CustomerProfile::ETUDIANT, &card, true);
     golden("student_izly_card.json", &serde_json::to_string_pretty(&t).unwrap());
 }
 
 #[test]
 fn visitor_bank_card_ticket() {
-    let t = built(&[CartItem::new(100, 1), CartItem::new(300, 1), CartItem::new(201, 2)], CustomerProfile::HOTE_DE_PASSAGE, &Payment::CarteBancaire, false);
+    let t = built(
+        &[CartItem::new(100, 1), CartItem::new(300, 1), CartItem::new(201, 2)],
+        CustomerProfile::HOTE_DE_PASSAGE,
+        &Payment::CarteBancaire,
+        false,
+    );
     golden("visitor_card.json", &serde_json::to_string_pretty(&t).unwrap());
 }
 

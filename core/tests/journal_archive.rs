@@ -89,7 +89,11 @@ fn a_record_tampered_in_the_file_is_named() {
     value["closures"][0]["totals"]["ticketCount"] = 3.into();
     let tampered = Archive::from_json(&value.to_string()).unwrap();
     let report = tampered.verify(Some(&key().public_key()));
-    assert!(matches!(report.first(), Some(Finding::Altered { chain: Chain::Entries, sequence: 2, .. })), "{:?}", report.findings);
+    assert!(
+        matches!(report.first(), Some(Finding::Altered { chain: Chain::Entries, sequence: 2, .. })),
+        "{:?}",
+        report.findings
+    );
     assert!(report.findings.iter().any(|f| matches!(f, Finding::Altered { chain: Chain::Closures, sequence: 1, .. })));
 }
 

@@ -4,14 +4,18 @@
 mod journal_common;
 
 use crous_till_core::journal::{
-    Chain, ClosureKind, CloseError, AppendError, Finding, Journal, Period, Witness, GENESIS_HASH,
+    AppendError, Chain, CloseError, ClosureKind, Finding, Journal, Period, Witness, GENESIS_HASH,
 };
 use crous_till_core::point_of_sale::PointOfSale;
 use crous_till_core::ticket::{LigneTicket, Reglement, Ticket};
 use crous_till_core::Decimal;
 use journal_common::*;
 
-fn first(journal_entries: &[crous_till_core::journal::JournalEntry], closures: &[crous_till_core::journal::Closure], head: Option<&crous_till_core::journal::Head>) -> Option<Finding> {
+fn first(
+    journal_entries: &[crous_till_core::journal::JournalEntry],
+    closures: &[crous_till_core::journal::Closure],
+    head: Option<&crous_till_core::journal::Head>,
+) -> Option<Finding> {
     crous_till_core::journal::verify(&POS, journal_entries, closures, head).first().cloned()
 }
 
@@ -77,7 +81,12 @@ fn a_truncated_entry_tail_is_named_by_the_head_marker() {
     let entries = &j.entries()[..5];
     assert_eq!(
         first(entries, j.closures(), Some(&head)),
-        Some(Finding::TruncatedTail { chain: Chain::Entries, expected_count: 6, found_count: 5, witness: Witness::Head })
+        Some(Finding::TruncatedTail {
+            chain: Chain::Entries,
+            expected_count: 6,
+            found_count: 5,
+            witness: Witness::Head
+        })
     );
     // Without the head marker, a tail after the last closure cannot be seen missing: that is
     // why the head is kept apart.
@@ -90,7 +99,12 @@ fn a_truncated_entry_tail_is_named_by_the_closure_that_sealed_it() {
     let entries = &j.entries()[..3];
     assert_eq!(
         first(entries, j.closures(), None),
-        Some(Finding::TruncatedTail { chain: Chain::Entries, expected_count: 5, found_count: 3, witness: Witness::Closure { sequence: 5 } })
+        Some(Finding::TruncatedTail {
+            chain: Chain::Entries,
+            expected_count: 5,
+            found_count: 3,
+            witness: Witness::Closure { sequence: 5 }
+        })
     );
 }
 
@@ -177,7 +191,10 @@ fn a_truncated_closure_tail_is_named() {
     let j = sample_journal();
     let closures = &j.closures()[..3];
     let f = first(j.entries(), closures, Some(&j.head())).unwrap();
-    assert_eq!(f, Finding::TruncatedTail { chain: Chain::Closures, expected_count: 5, found_count: 3, witness: Witness::Head });
+    assert_eq!(
+        f,
+        Finding::TruncatedTail { chain: Chain::Closures, expected_count: 5, found_count: 3, witness: Witness::Head }
+    );
     assert_eq!(f.to_string(), "truncated tail: the head marker proves at least 5 closures, only 3 remain");
 }
 
@@ -231,23 +248,41 @@ fn closing_goes_in_order_and_months_need_their_days() {
     j.append(till.sell("2027-03-02T12:00:00.000+01:00", &[(1, one)], 9)).unwrap();
     assert_eq!(
         j.close(Period::Day(day("2027-03-02"))).unwrap_err(),
-        CloseError::EarlierPeriodOpen { kind: ClosureKind::Day, sequence: 1, day: day("2027-03-01"), open: Period::Day(day("2027-03-01")) }
+        CloseError::EarlierPeriodOpen {
+            kind: ClosureKind::Day,
+            sequence: 1,
+            day: day("2027-03-01"),
+            open: Period::Day(day("2027-03-01"))
+        }
     );
     j.close(Period::Day(day("2027-03-01"))).unwrap();
     assert_eq!(
         j.close(Period::month(2027, 3).unwrap()).unwrap_err(),
-        CloseError::FinerNotClosed { finer: ClosureKind::Day, sequence: 2, day: day("2027-03-02"), open: Period::Day(day("2027-03-02")) }
+        CloseError::FinerNotClosed {
+            finer: ClosureKind::Day,
+            sequence: 2,
+            day: day("2027-03-02"),
+            open: Period::Day(day("2027-03-02"))
+        }
     );
     assert!(matches!(j.close(Period::Day(day("2027-03-01"))), Err(CloseError::AlreadyClosed { .. })));
     j.close(Period::Day(day("2027-03-02"))).unwrap();
     assert_eq!(
         j.close(Period::Year(2027)).unwrap_err(),
-        CloseError::FinerNotClosed { finer: ClosureKind::Month, sequence: 1, day: day("2027-03-01"), open: Period::month(2027, 3).unwrap() }
+        CloseError::FinerNotClosed {
+            finer: ClosureKind::Month,
+            sequence: 1,
+            day: day("2027-03-01"),
+            open: Period::month(2027, 3).unwrap()
+        }
     );
     j.close(Period::month(2027, 3).unwrap()).unwrap();
     assert_eq!(
         j.close(Period::Day(day("2027-03-20"))).unwrap_err(),
-        CloseError::InsideClosedPeriod { period: Period::Day(day("2027-03-20")), closed: Period::month(2027, 3).unwrap() }
+        CloseError::InsideClosedPeriod {
+            period: Period::Day(day("2027-03-20")),
+            closed: Period::month(2027, 3).unwrap()
+        }
     );
     // A day without sales closes with zero totals and seals the same entry as the day before.
     let empty = j.close(Period::Day(day("2027-04-01"))).unwrap().clone();
@@ -268,7 +303,8 @@ fn closures_total_per_vat_code_and_payment_method() {
     assert_eq!(c[0].totals.total_ttc, d(330 + 110 + 120));
     let vat: Vec<(u32, Decimal)> = c[0].totals.vat.iter().map(|v| (v.code_tva, v.total_ttc)).collect();
     assert_eq!(vat, vec![(1, d(330)), (2, d(110)), (3, d(120))]);
-    let pay: Vec<(u32, u64, Decimal)> = c[0].totals.payments.iter().map(|p| (p.code_reglement, p.count, p.montant)).collect();
+    let pay: Vec<(u32, u64, Decimal)> =
+        c[0].totals.payments.iter().map(|p| (p.code_reglement, p.count, p.montant)).collect();
     assert_eq!(pay, vec![(4, 1, d(120)), (9, 1, d(440))]);
     for v in &c[0].totals.vat {
         assert_eq!(v.total_ht + v.total_tva, v.total_ttc);
@@ -311,7 +347,11 @@ fn the_canonical_body_is_the_documented_one() {
             total_ttc: Some(d(330)),
             ..LigneTicket::default()
         }]),
-        liste_reglements: Some(vec![Reglement { code_reglement: Some(4), montant: Some(d(330)), ..Reglement::default() }]),
+        liste_reglements: Some(vec![Reglement {
+            code_reglement: Some(4),
+            montant: Some(d(330)),
+            ..Reglement::default()
+        }]),
         ..Ticket::default()
     };
     let mut j = Journal::new(POS);

@@ -85,7 +85,12 @@ fn quantity() -> impl Strategy<Value = Decimal> {
 }
 
 fn sale() -> impl Strategy<Value = Sale> {
-    (0u32..75, 0u32..1440, prop::collection::vec((0..ARTICLES, quantity()), 1..4), prop::sample::select(vec![4u32, 9, 12]))
+    (
+        0u32..75,
+        0u32..1440,
+        prop::collection::vec((0..ARTICLES, quantity()), 1..4),
+        prop::sample::select(vec![4u32, 9, 12]),
+    )
         .prop_map(|(day, minute, items, code_reglement)| Sale { day, minute, items, code_reglement })
 }
 

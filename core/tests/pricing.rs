@@ -2,8 +2,8 @@
 
 mod common;
 
-use common::{dec, reference};
 use chrono::NaiveDate;
+use common::{dec, reference};
 use crous_till_core::pricing::{price_cart, CartItem, PricingError};
 use crous_till_core::reference::CustomerProfile;
 
@@ -70,7 +70,8 @@ fn the_profile_vat_code_overrides_the_article_one() {
 fn a_period_vat_code_overrides_the_profile_one() {
     let mut r = reference();
     r.societes_tarifs_periodes[1].code_tva = Some(3);
-    let visitor = price_cart(&r, &[CartItem::new(201, 1)], CustomerProfile::HOTE_DE_PASSAGE, day("2026-11-23")).unwrap();
+    let visitor =
+        price_cart(&r, &[CartItem::new(201, 1)], CustomerProfile::HOTE_DE_PASSAGE, day("2026-11-23")).unwrap();
     assert_eq!(visitor.lines[0].code_tva, 3);
     assert_eq!(visitor.lines[0].prix_unitaire_ht, dec("0.67"));
 }
@@ -81,10 +82,16 @@ fn sums_binary_floats_get_wrong_are_exact() {
     let d = day("2026-11-23");
     // 3 × 1.10: 3.3000000000000003 in f64.
     let p = price_cart(&r, &[CartItem::new(101, 3)], CustomerProfile::ETUDIANT, d).unwrap();
-    assert_eq!((p.lines[0].total_ttc, p.lines[0].prix_unitaire_ht, p.lines[0].total_ht), (dec("3.30"), dec("1.00"), dec("3.00")));
+    assert_eq!(
+        (p.lines[0].total_ttc, p.lines[0].prix_unitaire_ht, p.lines[0].total_ht),
+        (dec("3.30"), dec("1.00"), dec("3.00"))
+    );
     // 7 × 0.10: 0.7000000000000001 in f64.
     let p = price_cart(&r, &[CartItem::new(102, 7)], CustomerProfile::ETUDIANT, d).unwrap();
-    assert_eq!((p.lines[0].total_ttc, p.lines[0].prix_unitaire_ht, p.lines[0].total_ht), (dec("0.70"), dec("0.09"), dec("0.63")));
+    assert_eq!(
+        (p.lines[0].total_ttc, p.lines[0].prix_unitaire_ht, p.lines[0].total_ht),
+        (dec("0.70"), dec("0.09"), dec("0.63"))
+    );
     // 0.20 at 5.5 %: 0.20 / 1.055 = 0.18957… → 0.19 HT.
     let p = price_cart(&r, &[CartItem::new(201, 1)], CustomerProfile::ETUDIANT, d).unwrap();
     assert_eq!(p.lines[0].prix_unitaire_ht, dec("0.19"));
@@ -97,7 +104,10 @@ fn pricing_errors_are_typed() {
     let d = day("2026-11-23");
     let student = CustomerProfile::ETUDIANT;
     assert_eq!(price_cart(&r, &[], student, d), Err(PricingError::EmptyCart));
-    assert_eq!(price_cart(&r, &[CartItem::new(999, 1)], student, d), Err(PricingError::UnknownArticle { code_article: 999 }));
+    assert_eq!(
+        price_cart(&r, &[CartItem::new(999, 1)], student, d),
+        Err(PricingError::UnknownArticle { code_article: 999 })
+    );
     assert_eq!(
         price_cart(&r, &[CartItem::new(100, 0)], student, d),
         Err(PricingError::InvalidQuantity { code_article: 100, quantite: dec("0") })
@@ -118,7 +128,10 @@ fn pricing_errors_are_typed() {
     );
     let mut bad = r.clone();
     bad.articles[0].code_tva = Some(77);
-    assert_eq!(price_cart(&bad, &[CartItem::new(100, 1)], student, d), Err(PricingError::UnknownVatCode { code_tva: 77 }));
+    assert_eq!(
+        price_cart(&bad, &[CartItem::new(100, 1)], student, d),
+        Err(PricingError::UnknownVatCode { code_tva: 77 })
+    );
     let mut bad = r.clone();
     bad.articles[0].code_tva = None;
     assert_eq!(
@@ -133,8 +146,10 @@ fn pricing_errors_are_typed() {
 
 #[test]
 fn a_reference_file_with_only_tva_and_articles_parses() {
-    let r: crous_till_core::reference::ReferenceData =
-        serde_json::from_str(r#"{"tva": [{"codeTva": "2", "taux": "5.5"}], "articles": [{"codeArticle": 1, "libelle": "Café"}]}"#).unwrap();
+    let r: crous_till_core::reference::ReferenceData = serde_json::from_str(
+        r#"{"tva": [{"codeTva": "2", "taux": "5.5"}], "articles": [{"codeArticle": 1, "libelle": "Café"}]}"#,
+    )
+    .unwrap();
     assert_eq!(r.vat_rate(2), Some(dec("5.5")));
     assert!(r.article(1).is_some());
     assert!(r.periodes.is_empty());

@@ -55,7 +55,11 @@ impl CardNumber {
                 let d = u32::from(b - b'0');
                 if i % 2 == 1 {
                     let d2 = d * 2;
-                    if d2 > 9 { d2 - 9 } else { d2 }
+                    if d2 > 9 {
+                        d2 - 9
+                    } else {
+                        d2
+                    }
                 } else {
                     d
                 }

@@ -84,19 +84,25 @@ mod tests {
     fn encodes_components() {
         assert_eq!(encode_component("Aix Marseille-777"), "Aix%20Marseille-777");
         assert_eq!(encode_component("a/b?c=d&é"), "a%2Fb%3Fc%3Dd%26%C3%A9");
-        assert_eq!(query(&[("grant_type", "refresh_token"), ("refresh_token", "MTs=")]), "?grant_type=refresh_token&refresh_token=MTs%3D");
+        assert_eq!(
+            query(&[("grant_type", "refresh_token"), ("refresh_token", "MTs=")]),
+            "?grant_type=refresh_token&refresh_token=MTs%3D"
+        );
         assert_eq!(query(&[]), "");
     }
 
     #[test]
     fn decodes_forms() {
         let f = parse_form("type=card&amount=12.50&transaction=T%2F1&cid=a+b").unwrap();
-        assert_eq!(f, vec![
-            ("type".into(), "card".into()),
-            ("amount".into(), "12.50".into()),
-            ("transaction".into(), "T/1".into()),
-            ("cid".into(), "a b".into()),
-        ]);
+        assert_eq!(
+            f,
+            vec![
+                ("type".into(), "card".into()),
+                ("amount".into(), "12.50".into()),
+                ("transaction".into(), "T/1".into()),
+                ("cid".into(), "a b".into()),
+            ]
+        );
         assert!(parse_form("a=%zz").is_none());
         assert!(parse_form("a=%4").is_none());
         assert!(parse_form("a=%FF").is_none());
@@ -104,7 +110,15 @@ mod tests {
 
     #[test]
     fn base64_rfc4648_vectors() {
-        for (i, o) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")] {
+        for (i, o) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
             assert_eq!(base64_encode(i.as_bytes()), o);
         }
     }

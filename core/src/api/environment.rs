@@ -29,8 +29,11 @@ pub const CROUS_API: ServiceHosts =
 /// Izly POS payments (searchQRCode, debit). Specs 001 names the preprod swagger
 /// `https://periph-pp.izly.fr/rest/swagger/ui/index`, so the API root is `…/rest`; the prod host
 /// is our inference by the `-pp` convention of every other Izly host.
-pub const IZLY_POS: ServiceHosts =
-    ServiceHosts { service: "izly_pos", preprod: Some("https://periph-pp.izly.fr/rest"), prod: "https://periph.izly.fr/rest" };
+pub const IZLY_POS: ServiceHosts = ServiceHosts {
+    service: "izly_pos",
+    preprod: Some("https://periph-pp.izly.fr/rest"),
+    prod: "https://periph.izly.fr/rest",
+};
 
 /// IzlyConnect and IzlyPay share one host. Specs 002: `https://rest-pp.izly.fr` (PREPROD) and
 /// `https://rest.izly.fr` (PROD).

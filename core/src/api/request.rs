@@ -56,7 +56,15 @@ pub struct ApiRequest {
 
 impl ApiRequest {
     pub fn new(endpoint: &'static str, method: Method, url: String) -> Self {
-        ApiRequest { endpoint, method, url, redacted_url: None, headers: Vec::new(), body: None, safety: Safety::Idempotent }
+        ApiRequest {
+            endpoint,
+            method,
+            url,
+            redacted_url: None,
+            headers: Vec::new(),
+            body: None,
+            safety: Safety::Idempotent,
+        }
     }
 
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {

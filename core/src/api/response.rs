@@ -25,7 +25,10 @@ impl ApiResponse {
     }
 
     /// Calls a parser with this response's parts.
-    pub fn parse_with<T, E>(&self, parser: impl FnOnce(u16, &[(String, String)], &[u8]) -> Result<T, E>) -> Result<T, E> {
+    pub fn parse_with<T, E>(
+        &self,
+        parser: impl FnOnce(u16, &[(String, String)], &[u8]) -> Result<T, E>,
+    ) -> Result<T, E> {
         parser(self.status, &self.headers, &self.body)
     }
 }

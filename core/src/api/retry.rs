@@ -99,7 +99,9 @@ pub fn decide(policy: &RetryPolicy, safety: &Safety, attempt: u32, outcome: Atte
                 Decision::Deliver
             }
         }
-        (AttemptOutcome::Response { status, .. }, Safety::Unsafe(_)) if status >= 500 && reconcilable => Decision::Reconcile,
+        (AttemptOutcome::Response { status, .. }, Safety::Unsafe(_)) if status >= 500 && reconcilable => {
+            Decision::Reconcile
+        }
         (AttemptOutcome::Response { .. }, _) => Decision::Deliver,
         (AttemptOutcome::NotSent, _) => {
             if more {
@@ -130,7 +132,9 @@ pub fn decide(policy: &RetryPolicy, safety: &Safety, attempt: u32, outcome: Atte
 pub fn after_reconcile(policy: &RetryPolicy, attempt: u32, verdict: Option<&Verdict>, jitter: f64) -> Decision {
     match verdict {
         Some(Verdict::Applied(_)) => Decision::Deliver,
-        Some(Verdict::NotApplied) if attempt < policy.max_attempts => Decision::Retry { after: backoff(policy, attempt, jitter) },
+        Some(Verdict::NotApplied) if attempt < policy.max_attempts => {
+            Decision::Retry { after: backoff(policy, attempt, jitter) }
+        }
         Some(Verdict::NotApplied) => Decision::GiveUp,
         Some(Verdict::Unknown(_)) | None => Decision::OutcomeUnknown,
     }
@@ -174,8 +178,14 @@ mod tests {
         assert_eq!(decide(&p, &s, 3, R500, 0.5), Decision::Deliver);
         assert!(matches!(decide(&p, &s, 1, AttemptOutcome::MaybeSent, 0.5), Decision::Retry { .. }));
         assert_eq!(decide(&p, &s, 3, AttemptOutcome::MaybeSent, 0.5), Decision::GiveUp);
-        assert_eq!(decide(&p, &s, 1, AttemptOutcome::Response { status: 404, retry_after: None }, 0.5), Decision::Deliver);
-        assert_eq!(decide(&p, &s, 1, AttemptOutcome::Response { status: 200, retry_after: None }, 0.5), Decision::Deliver);
+        assert_eq!(
+            decide(&p, &s, 1, AttemptOutcome::Response { status: 404, retry_after: None }, 0.5),
+            Decision::Deliver
+        );
+        assert_eq!(
+            decide(&p, &s, 1, AttemptOutcome::Response { status: 200, retry_after: None }, 0.5),
+            Decision::Deliver
+        );
     }
 
     #[test]

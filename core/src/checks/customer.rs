@@ -15,7 +15,9 @@ pub(super) fn check(t: &Ticket, out: &mut Vec<Violation>) {
                 out,
                 ViolationCode::InvalidValue,
                 "complementaire.idTypeDistribution",
-                format!("idTypeDistribution = {d}, expected 1 (sur place) or 2 (à emporter); 3 (livré) is not in service"),
+                format!(
+                    "idTypeDistribution = {d}, expected 1 (sur place) or 2 (à emporter); 3 (livré) is not in service"
+                ),
             );
         }
     }

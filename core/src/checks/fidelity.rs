@@ -13,9 +13,8 @@ pub(super) fn check(t: &Ticket, out: &mut Vec<Violation>) {
     if !used {
         return;
     }
-    let Some(gains) = lines
-        .iter()
-        .try_fold(Decimal::ZERO, |sum, l| sum.checked_add(l.gain_fidelite.unwrap_or_default()))
+    let Some(gains) =
+        lines.iter().try_fold(Decimal::ZERO, |sum, l| sum.checked_add(l.gain_fidelite.unwrap_or_default()))
     else {
         push(out, ViolationCode::InvalidValue, "listeLignes", "the sum of gainFidelite overflows");
         return;

@@ -20,7 +20,12 @@ pub(super) fn check(t: &Ticket, out: &mut Vec<Violation>) {
     }
     if let Some(code) = required(out, &t.code_evenement, "codeEvenement") {
         if code != CODE_EVENEMENT_VENTE {
-            push(out, ViolationCode::InvalidValue, "codeEvenement", format!("codeEvenement = {code:?}, expected \"VT\""));
+            push(
+                out,
+                ViolationCode::InvalidValue,
+                "codeEvenement",
+                format!("codeEvenement = {code:?}, expected \"VT\""),
+            );
         }
     }
     if t.complementaire.is_none() {

@@ -20,7 +20,7 @@ pub(super) fn check(t: &Ticket, reference: Option<&ReferenceData>, out: &mut Vec
     let mut first_seen: HashMap<u32, usize> = HashMap::new();
     for (i, line) in lines.iter().enumerate() {
         let p = |field| ItemField { list: "listeLignes", index: i, field };
-        if let Some(&n) = required(out, &line.numero_ligne, &p("numeroLigne")) {
+        if let Some(&n) = required(out, &line.numero_ligne, p("numeroLigne")) {
             if n == 0 {
                 push(out, ViolationCode::InvalidValue, p("numeroLigne"), "numeroLigne starts at 1");
             } else if let Some(first) = first_seen.insert(n, i) {
@@ -37,24 +37,39 @@ pub(super) fn check(t: &Ticket, reference: Option<&ReferenceData>, out: &mut Vec
     }
 }
 
-fn check_line(line: &LigneTicket, reference: Option<&ReferenceData>, p: &dyn Fn(&'static str) -> ItemField<'static>, out: &mut Vec<Violation>) {
-    if let (Some(&code), Some(r)) = (required(out, &line.code_article, &p("codeArticle")), reference) {
+fn check_line(
+    line: &LigneTicket,
+    reference: Option<&ReferenceData>,
+    p: &dyn Fn(&'static str) -> ItemField<'static>,
+    out: &mut Vec<Violation>,
+) {
+    if let (Some(&code), Some(r)) = (required(out, &line.code_article, p("codeArticle")), reference) {
         if r.article(code).is_none() {
-            push(out, ViolationCode::UnknownArticle, p("codeArticle"), format!("article {code} is not in the articles resource"));
+            push(
+                out,
+                ViolationCode::UnknownArticle,
+                p("codeArticle"),
+                format!("article {code} is not in the articles resource"),
+            );
         }
     }
-    let quantite = required(out, &line.quantite, &p("quantite")).copied().filter(|q| {
+    let quantite = required(out, &line.quantite, p("quantite")).copied().filter(|q| {
         let ok = *q > Decimal::ZERO;
         if !ok {
             push(out, ViolationCode::InvalidValue, p("quantite"), format!("quantite = {q} must be positive"));
         }
         ok
     });
-    let rate = match (required(out, &line.code_tva, &p("codeTva")), reference) {
+    let rate = match (required(out, &line.code_tva, p("codeTva")), reference) {
         (Some(&code), Some(r)) => {
             let rate = r.vat_rate(code);
             if rate.is_none() {
-                push(out, ViolationCode::UnknownVatCode, p("codeTva"), format!("codeTva {code} is not in the tva table"));
+                push(
+                    out,
+                    ViolationCode::UnknownVatCode,
+                    p("codeTva"),
+                    format!("codeTva {code} is not in the tva table"),
+                );
             }
             rate
         }

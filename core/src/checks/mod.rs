@@ -85,7 +85,11 @@ mod support {
     }
 
     /// A required text that must not be blank.
-    pub fn required_text<'a>(out: &mut Vec<Violation>, value: &'a Option<String>, path: impl Display + Copy) -> Option<&'a str> {
+    pub fn required_text<'a>(
+        out: &mut Vec<Violation>,
+        value: &'a Option<String>,
+        path: impl Display + Copy,
+    ) -> Option<&'a str> {
         match value.as_deref().map(str::trim) {
             Some(v) if !v.is_empty() => Some(v),
             _ => {
@@ -113,7 +117,11 @@ mod support {
     }
 
     /// A mandatory amount: reported when missing, then checked like [`amount`].
-    pub fn required_amount(out: &mut Vec<Violation>, value: &Option<Decimal>, path: impl Display + Copy) -> Option<Decimal> {
+    pub fn required_amount(
+        out: &mut Vec<Violation>,
+        value: &Option<Decimal>,
+        path: impl Display + Copy,
+    ) -> Option<Decimal> {
         let present = *required(out, value, path)?;
         amount(out, Some(&present), path)
     }

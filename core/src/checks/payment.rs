@@ -23,23 +23,43 @@ pub(super) fn check(t: &Ticket, out: &mut Vec<Violation>) {
     let mut paid = (!payments.is_empty()).then_some(Decimal::ZERO);
     for (k, r) in payments.iter().enumerate() {
         let p = |field| ItemField { list: "listeReglements", index: k, field };
-        if let Some(&code) = required(out, &r.code_reglement, &p("codeReglement")) {
+        if let Some(&code) = required(out, &r.code_reglement, p("codeReglement")) {
             if CodeReglement::from_code(code).is_none() {
-                push(out, ViolationCode::InvalidValue, p("codeReglement"), format!("codeReglement = {code}, expected 4 (CB), 9 (Izly) or 12 (fidélité)"));
+                push(
+                    out,
+                    ViolationCode::InvalidValue,
+                    p("codeReglement"),
+                    format!("codeReglement = {code}, expected 4 (CB), 9 (Izly) or 12 (fidélité)"),
+                );
             }
         }
-        let montant = required_amount(out, &r.montant, &p("montant"));
+        let montant = required_amount(out, &r.montant, p("montant"));
         paid = paid.zip(montant).and_then(|(sum, m)| sum.checked_add(m));
         if r.code_reglement == Some(CodeReglement::Izly.code()) {
             if r.id_transaction_izly.as_deref().is_none_or(str::is_empty) {
-                push(out, ViolationCode::IzlyPaymentFields, p("idTransactionIzly"), "an Izly payment (codeReglement 9) needs idTransactionIzly");
+                push(
+                    out,
+                    ViolationCode::IzlyPaymentFields,
+                    p("idTransactionIzly"),
+                    "an Izly payment (codeReglement 9) needs idTransactionIzly",
+                );
             }
             if r.id_support.is_none() && r.qr_code.is_none() {
-                push(out, ViolationCode::IzlyPaymentFields, format!("listeReglements[{k}]"), "an Izly payment (codeReglement 9) needs idSupport or qrCode");
+                push(
+                    out,
+                    ViolationCode::IzlyPaymentFields,
+                    format!("listeReglements[{k}]"),
+                    "an Izly payment (codeReglement 9) needs idSupport or qrCode",
+                );
             }
         }
         if r.id_support.is_some() && r.numero_applicatif.as_deref().is_none_or(str::is_empty) {
-            push(out, ViolationCode::IzlyPaymentFields, p("numeroApplicatif"), "numeroApplicatif is mandatory when idSupport is given");
+            push(
+                out,
+                ViolationCode::IzlyPaymentFields,
+                p("numeroApplicatif"),
+                "numeroApplicatif is mandatory when idSupport is given",
+            );
         }
     }
     if let (Some(paid), Some(sold)) = (paid, lines_total(t)) {

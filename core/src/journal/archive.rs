@@ -123,9 +123,21 @@ pub enum ArchiveError {
 
 impl Archive {
     /// Packs and signs a journal.
-    pub fn new(head: Head, entries: Vec<JournalEntry>, closures: Vec<Closure>, key: &TillKey) -> Result<Archive, ArchiveError> {
+    pub fn new(
+        head: Head,
+        entries: Vec<JournalEntry>,
+        closures: Vec<Closure>,
+        key: &TillKey,
+    ) -> Result<Archive, ArchiveError> {
         let signature = key.sign_head(&head)?;
-        Ok(Archive { format: ARCHIVE_FORMAT.to_owned(), format_version: FORMAT_VERSION, head, entries, closures, signature })
+        Ok(Archive {
+            format: ARCHIVE_FORMAT.to_owned(),
+            format_version: FORMAT_VERSION,
+            head,
+            entries,
+            closures,
+            signature,
+        })
     }
 
     /// Reads an archive file's text.

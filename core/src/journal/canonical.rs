@@ -89,7 +89,8 @@ fn write_value(value: &Value, out: &mut String) -> Result<(), CanonicalError> {
 
 /// Rule 4: the number's exact value in plain notation, trailing zeros dropped.
 pub fn canonical_number(text: &str) -> Result<String, CanonicalError> {
-    let value = crate::exact_decimal::parse_decimal_text(text).ok_or_else(|| CanonicalError::Number(text.to_owned()))?;
+    let value =
+        crate::exact_decimal::parse_decimal_text(text).ok_or_else(|| CanonicalError::Number(text.to_owned()))?;
     Ok(canonical_decimal(value))
 }
 
@@ -116,13 +117,18 @@ mod tests {
 
     #[test]
     fn keys_sorted_compact_nulls_dropped() {
-        assert_eq!(canon(r#"{ "b": 1, "a": [true, null, "x"], "c": null, "B": {} }"#), r#"{"B":{},"a":[true,null,"x"],"b":1}"#);
+        assert_eq!(
+            canon(r#"{ "b": 1, "a": [true, null, "x"], "c": null, "B": {} }"#),
+            r#"{"B":{},"a":[true,null,"x"],"b":1}"#
+        );
     }
 
     #[test]
     fn numbers_are_exact_plain_and_trimmed() {
-        assert_eq!(canon("[3.30, 1e2, -0, 2.50, 0.000, 12, -1.10, 0.1000000000000000055511151231]"),
-            "[3.3,100,0,2.5,0,12,-1.1,0.1000000000000000055511151231]");
+        assert_eq!(
+            canon("[3.30, 1e2, -0, 2.50, 0.000, 12, -1.10, 0.1000000000000000055511151231]"),
+            "[3.3,100,0,2.5,0,12,-1.1,0.1000000000000000055511151231]"
+        );
         assert!(canonicalize(&serde_json::from_str("1e40").unwrap()).is_err());
     }
 

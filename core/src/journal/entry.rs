@@ -129,7 +129,11 @@ pub enum AppendError {
 
 /// Checks `ticket` and makes the entry that follows `tip`. `closed_through` is the last day of
 /// the latest closed period ([`super::ClosureState::closed_through`]).
-pub fn append_entry(tip: &EntryTip, closed_through: Option<NaiveDate>, ticket: Ticket) -> Result<JournalEntry, AppendError> {
+pub fn append_entry(
+    tip: &EntryTip,
+    closed_through: Option<NaiveDate>,
+    ticket: Ticket,
+) -> Result<JournalEntry, AppendError> {
     let day = business_day(&ticket).ok_or(AppendError::NoBusinessDay)?;
     if let Some(previous) = tip.last_day.filter(|&p| day < p) {
         return Err(AppendError::DateBeforePrevious { previous, day });
@@ -158,14 +162,20 @@ fn check_finalized(ticket: &Ticket) -> Result<(), AppendError> {
         return missing("listeLignes".into());
     }
     for (i, line) in lines.iter().enumerate() {
-        for (name, present) in [("codeTva", line.code_tva.is_some()), ("totalHt", line.total_ht.is_some()), ("totalTtc", line.total_ttc.is_some())] {
+        for (name, present) in [
+            ("codeTva", line.code_tva.is_some()),
+            ("totalHt", line.total_ht.is_some()),
+            ("totalTtc", line.total_ttc.is_some()),
+        ] {
             if !present {
                 return missing(format!("listeLignes[{i}].{name}"));
             }
         }
     }
     for (i, payment) in ticket.liste_reglements.iter().flatten().enumerate() {
-        for (name, present) in [("codeReglement", payment.code_reglement.is_some()), ("montant", payment.montant.is_some())] {
+        for (name, present) in
+            [("codeReglement", payment.code_reglement.is_some()), ("montant", payment.montant.is_some())]
+        {
             if !present {
                 return missing(format!("listeReglements[{i}].{name}"));
             }

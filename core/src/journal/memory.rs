@@ -4,7 +4,7 @@
 //! [`super::EntryTip`] and [`super::ClosureState`] directly.
 
 use super::archive::{Archive, ArchiveError, TillKey};
-use super::closure::{close_period, Closure, CloseError, ClosureState};
+use super::closure::{close_period, CloseError, Closure, ClosureState};
 use super::entry::{append_entry, AppendError, EntryTip, JournalEntry};
 use super::head::Head;
 use super::period::Period;
@@ -35,7 +35,12 @@ impl Journal {
 
     /// Reloads a stored journal, verifying it first against the head marker kept apart from it:
     /// a till must not append to a broken chain (the break would be buried under new sales).
-    pub fn restore(point_of_sale: PointOfSale, entries: Vec<JournalEntry>, closures: Vec<Closure>, head: Option<&Head>) -> Result<Journal, Report> {
+    pub fn restore(
+        point_of_sale: PointOfSale,
+        entries: Vec<JournalEntry>,
+        closures: Vec<Closure>,
+        head: Option<&Head>,
+    ) -> Result<Journal, Report> {
         let report = verify(&point_of_sale, &entries, &closures, head);
         if !report.is_ok() {
             return Err(report);

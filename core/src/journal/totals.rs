@@ -92,7 +92,8 @@ impl Totals {
                 *slot = (add(slot.0, ht)?, add(slot.1, ttc)?);
             }
             for (i, payment) in entry.ticket.liste_reglements.iter().flatten().enumerate() {
-                let code = payment.code_reglement.ok_or_else(|| lacks(format!("listeReglements[{i}].codeReglement")))?;
+                let code =
+                    payment.code_reglement.ok_or_else(|| lacks(format!("listeReglements[{i}].codeReglement")))?;
                 let montant = payment.montant.ok_or_else(|| lacks(format!("listeReglements[{i}].montant")))?;
                 let slot = payments.entry(code).or_default();
                 *slot = (slot.0 + 1, add(slot.1, montant)?);

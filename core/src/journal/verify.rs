@@ -23,8 +23,8 @@
 use super::canonical::CanonicalError;
 use super::closure::{close_period, Closure, ClosureState};
 use super::entry::JournalEntry;
-use super::head::Head;
 use super::hash::GENESIS_HASH;
+use super::head::Head;
 use super::FORMAT_VERSION;
 use crate::point_of_sale::PointOfSale;
 use chrono::NaiveDate;
@@ -162,12 +162,13 @@ impl fmt::Display for Finding {
             Finding::DateBackwards { sequence, previous_day, day } => {
                 write!(f, "entry {sequence} is dated {day}, before the entry preceding it ({previous_day})")
             }
-            Finding::Unreadable { chain, sequence, reason } => write!(f, "{} {sequence} is unreadable: {reason}", chain.record()),
+            Finding::Unreadable { chain, sequence, reason } => {
+                write!(f, "{} {sequence} is unreadable: {reason}", chain.record())
+            }
             Finding::ClosureInvalid { sequence, reason } => write!(f, "closure {sequence} is invalid: {reason}"),
-            Finding::ClosureMismatch { sequence, field, expected, found } => write!(
-                f,
-                "closure {sequence} does not add up: its {field} is {found}, the journal gives {expected}"
-            ),
+            Finding::ClosureMismatch { sequence, field, expected, found } => {
+                write!(f, "closure {sequence} does not add up: its {field} is {found}, the journal gives {expected}")
+            }
             Finding::SignatureInvalid { reason } => write!(f, "the signature does not verify: {reason}"),
             Finding::UntrustedKey { expected, found } => {
                 write!(f, "the archive is signed by key {found}, not by the trusted key {expected}")
@@ -251,7 +252,10 @@ fn walk<R: Record>(chain: Chain, point_of_sale: &PointOfSale, records: &[R]) -> 
             return (position, Some(finding));
         }
         if record.format_version() != FORMAT_VERSION {
-            return (position, Some(Finding::UnsupportedFormat { chain, sequence, format_version: record.format_version() }));
+            return (
+                position,
+                Some(Finding::UnsupportedFormat { chain, sequence, format_version: record.format_version() }),
+            );
         }
         let computed = match record.compute_hash() {
             Ok(h) => h,
@@ -295,7 +299,12 @@ fn show<T: Serialize>(value: &T) -> String {
 
 /// Verifies a till's journal: its entries, its closures and, when given, the head marker kept
 /// apart from them.
-pub fn verify(point_of_sale: &PointOfSale, entries: &[JournalEntry], closures: &[Closure], head: Option<&Head>) -> Report {
+pub fn verify(
+    point_of_sale: &PointOfSale,
+    entries: &[JournalEntry],
+    closures: &[Closure],
+    head: Option<&Head>,
+) -> Report {
     let mut report = Report::default();
     let (walked, entry_break) = walk(Chain::Entries, point_of_sale, entries);
     let (entries_ok, entry_break) = match entry_break {
@@ -314,7 +323,11 @@ pub fn verify(point_of_sale: &PointOfSale, entries: &[JournalEntry], closures: &
     // A closure seals the journal through its throughSequence: a shorter journal lost its tail.
     let mut truncated_by_closure = false;
     if entries_clean {
-        if let Some(c) = intact_closures.iter().filter(|c| c.through_sequence > entries.len() as u64).max_by_key(|c| c.through_sequence) {
+        if let Some(c) = intact_closures
+            .iter()
+            .filter(|c| c.through_sequence > entries.len() as u64)
+            .max_by_key(|c| c.through_sequence)
+        {
             report.findings.push(Finding::TruncatedTail {
                 chain: Chain::Entries,
                 expected_count: c.through_sequence,
@@ -350,14 +363,35 @@ pub fn verify(point_of_sale: &PointOfSale, entries: &[JournalEntry], closures: &
         };
         let checks = [
             ("kind", expected.kind == closure.kind, show(&expected.kind), show(&closure.kind)),
-            ("firstSequence", expected.first_sequence == closure.first_sequence, show(&expected.first_sequence), show(&closure.first_sequence)),
-            ("throughSequence", expected.through_sequence == closure.through_sequence, show(&expected.through_sequence), show(&closure.through_sequence)),
+            (
+                "firstSequence",
+                expected.first_sequence == closure.first_sequence,
+                show(&expected.first_sequence),
+                show(&closure.first_sequence),
+            ),
+            (
+                "throughSequence",
+                expected.through_sequence == closure.through_sequence,
+                show(&expected.through_sequence),
+                show(&closure.through_sequence),
+            ),
             ("totals", expected.totals == closure.totals, show(&expected.totals), show(&closure.totals)),
-            ("grandTotal", expected.grand_total == closure.grand_total, show(&expected.grand_total), show(&closure.grand_total)),
+            (
+                "grandTotal",
+                expected.grand_total == closure.grand_total,
+                show(&expected.grand_total),
+                show(&closure.grand_total),
+            ),
         ];
-        let mismatch = checks.into_iter().find(|check| !check.1).map(|(field, _, expected, found)| (field, expected, found));
+        let mismatch =
+            checks.into_iter().find(|check| !check.1).map(|(field, _, expected, found)| (field, expected, found));
         if let Some((field, expected, found)) = mismatch {
-            report.findings.push(Finding::ClosureMismatch { sequence: closure.sequence, field: field.to_owned(), expected, found });
+            report.findings.push(Finding::ClosureMismatch {
+                sequence: closure.sequence,
+                field: field.to_owned(),
+                expected,
+                found,
+            });
             break;
         }
         state = state.after(closure);
@@ -367,19 +401,45 @@ pub fn verify(point_of_sale: &PointOfSale, entries: &[JournalEntry], closures: &
 
     if let Some(head) = head {
         if entries_clean && !truncated_by_closure {
-            check_head(&mut report, Chain::Entries, head.entry_count, &head.last_entry_hash, entries.len(), entries.last().map(|e| e.hash.as_str()));
+            check_head(
+                &mut report,
+                Chain::Entries,
+                head.entry_count,
+                &head.last_entry_hash,
+                entries.len(),
+                entries.last().map(|e| e.hash.as_str()),
+            );
         }
         if closures_clean {
-            check_head(&mut report, Chain::Closures, head.closure_count, &head.last_closure_hash, closures.len(), closures.last().map(|c| c.hash.as_str()));
+            check_head(
+                &mut report,
+                Chain::Closures,
+                head.closure_count,
+                &head.last_closure_hash,
+                closures.len(),
+                closures.last().map(|c| c.hash.as_str()),
+            );
         }
     }
     report
 }
 
-fn check_head(report: &mut Report, chain: Chain, head_count: u64, head_hash: &str, found: usize, last_hash: Option<&str>) {
+fn check_head(
+    report: &mut Report,
+    chain: Chain,
+    head_count: u64,
+    head_hash: &str,
+    found: usize,
+    last_hash: Option<&str>,
+) {
     let found_count = found as u64;
     if found_count < head_count {
-        report.findings.push(Finding::TruncatedTail { chain, expected_count: head_count, found_count, witness: Witness::Head });
+        report.findings.push(Finding::TruncatedTail {
+            chain,
+            expected_count: head_count,
+            found_count,
+            witness: Witness::Head,
+        });
     } else if found_count > head_count {
         report.findings.push(Finding::BeyondHead { chain, head_count, found_count });
     } else if last_hash.unwrap_or(GENESIS_HASH) != head_hash {

@@ -41,16 +41,27 @@ pub fn izly_student() -> IzlyCustomer {
 }
 
 pub fn qr_payment() -> Payment {
-    Payment::IzlyQrCode { qr_code: "AIZ;6000050617;2026-11-23 11:45:02;3;8a1f;MEUCIQ==".into(), id_transaction_izly: "63535".into() }
+    Payment::IzlyQrCode {
+        qr_code: "AIZ;6000050617;2026-11-23 11:45:02;3;8a1f;MEUCIQ==".into(),
+        id_transaction_izly: "63535".into(),
+    }
 }
 
 /// A student's two-article tray paid by Izly QR code: the canonical valid ticket of the tests.
 pub fn student_ticket() -> BuiltTicket {
     let reference = reference();
     let cart = [CartItem::new(100, 1), CartItem::new(201, 2)];
-    let priced = price_cart(&reference, &cart, CustomerProfile::ETUDIANT, at("2026-11-23T11:45:02+01:00").date_naive()).unwrap();
-    build_ticket(&reference, &NumberingState::starting_at(140000011), &sale("2026-11-23T11:45:02.123+01:00"), &priced, Some(&izly_student()), &qr_payment())
-        .unwrap()
+    let priced =
+        price_cart(&reference, &cart, CustomerProfile::ETUDIANT, at("2026-11-23T11:45:02+01:00").date_naive()).unwrap();
+    build_ticket(
+        &reference,
+        &NumberingState::starting_at(140000011),
+        &sale("2026-11-23T11:45:02.123+01:00"),
+        &priced,
+        Some(&izly_student()),
+        &qr_payment(),
+    )
+    .unwrap()
 }
 
 pub fn to_json(ticket: &Ticket) -> serde_json::Value {

@@ -24,7 +24,11 @@ pub fn reference(prices_cents: &[u32]) -> ReferenceData {
         .iter()
         .enumerate()
         .map(|(i, cents)| {
-            format!(r#"{{"codeArticle": {}, "codeSociete": 10, "tarif": 1, "idPeriode": 1, "prixTtc": {}}}"#, 100 + i, Decimal::new(*cents as i64, 2))
+            format!(
+                r#"{{"codeArticle": {}, "codeSociete": 10, "tarif": 1, "idPeriode": 1, "prixTtc": {}}}"#,
+                100 + i,
+                Decimal::new(*cents as i64, 2)
+            )
         })
         .collect();
     let json = format!(
@@ -50,7 +54,11 @@ pub fn payment(code: u32, n: usize) -> (Payment, Option<IzlyCustomer>) {
         4 => (Payment::CarteBancaire, None),
         12 => (Payment::Fidelite, None),
         _ if n % 2 == 0 => (
-            Payment::IzlyCard { id_support: format!("S{n}"), numero_applicatif: "42".into(), id_transaction_izly: format!("T{n}") },
+            Payment::IzlyCard {
+                id_support: format!("S{n}"),
+                numero_applicatif: "42".into(),
+                id_transaction_izly: format!("T{n}"),
+            },
             None,
         ),
         _ => (
@@ -85,7 +93,8 @@ impl Till {
         };
         self.sold += 1;
         let (payment, customer) = payment(code_reglement, self.sold);
-        let built = build_ticket(&self.reference, &self.numbering, &sale, &priced, customer.as_ref(), &payment).unwrap();
+        let built =
+            build_ticket(&self.reference, &self.numbering, &sale, &priced, customer.as_ref(), &payment).unwrap();
         self.numbering = built.numbering;
         built.ticket
     }

@@ -59,7 +59,8 @@ struct AuthenticateBody<'a> {
 impl CrousApi {
     /// `POST /vem/v1/authenticate`. Safe to resend: logging in twice has no effect.
     pub fn authenticate(&self, key: &InstallationKey) -> ApiRequest {
-        let body = AuthenticateBody { env: &self.env_code, app_id: self.point_of_sale.app_id(), app_secret: key.expose() };
+        let body =
+            AuthenticateBody { env: &self.env_code, app_id: self.point_of_sale.app_id(), app_secret: key.expose() };
         let json = serde_json::to_vec(&body).expect("a struct of strings serializes");
         ApiRequest::new("crous.authenticate", Method::Post, self.url(&super::paths::authenticate(), &[]))
             .header("Accept", CONTENT_TYPE_JSON)
@@ -97,7 +98,8 @@ mod tests {
         assert_eq!(r.header_value("content-type"), Some("application/json"));
         let v: serde_json::Value = serde_json::from_slice(r.body.as_ref().unwrap()).unwrap();
         let expected: serde_json::Value =
-            serde_json::from_slice(include_bytes!("../../../tests/fixtures/api/crous/authenticate_request.json")).unwrap();
+            serde_json::from_slice(include_bytes!("../../../tests/fixtures/api/crous/authenticate_request.json"))
+                .unwrap();
         assert_eq!(v, expected);
         assert!(r.is_safe_to_retry());
         assert!(!format!("{r:?}").contains("s3cret"));

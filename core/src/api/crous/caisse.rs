@@ -43,7 +43,9 @@ mod tests {
 
     #[test]
     fn builds_and_parses() {
-        let api = CrousApi::new(&Environment::Custom("http://127.0.0.1:1".into()), PointOfSale::new(5, 1, 9, 8, 14), "t").unwrap();
+        let api =
+            CrousApi::new(&Environment::Custom("http://127.0.0.1:1".into()), PointOfSale::new(5, 1, 9, 8, 14), "t")
+                .unwrap();
         let r = api.caisse(&CrousToken::new("tok"));
         assert_eq!(r.url(), "http://127.0.0.1:1/vem/v1/5/remontee-caisse/caisse/5/1/9/8/14");
         let c = parse_caisse(200, &[], include_bytes!("../../../tests/fixtures/api/crous/caisse.json")).unwrap();

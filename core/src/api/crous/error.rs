@@ -136,7 +136,10 @@ mod tests {
         assert!(matches!(error_from_status(409, &[], body), CrousError::DuplicateTicket(_)));
         assert!(matches!(error_from_status(423, &[], body), CrousError::Locked(_)));
         let h = vec![("Retry-After".to_string(), "2".to_string())];
-        assert_eq!(error_from_status(429, &h, b""), CrousError::RateLimited { retry_after: Some(Duration::from_secs(2)) });
+        assert_eq!(
+            error_from_status(429, &h, b""),
+            CrousError::RateLimited { retry_after: Some(Duration::from_secs(2)) }
+        );
         assert!(matches!(error_from_status(503, &[], b"down"), CrousError::Server { status: 503, .. }));
         assert!(matches!(error_from_status(418, &[], b""), CrousError::UnexpectedStatus { status: 418, .. }));
     }

@@ -47,9 +47,18 @@ impl CrousApi {
     /// `software` is the `use=` value of tickets (the till software's name). The authenticate
     /// `env` is PRD for [`Environment::Prod`] and PPD otherwise (the sandbox included); change it
     /// with [`CrousApi::with_env_code`].
-    pub fn new(env: &Environment, point_of_sale: PointOfSale, software: impl Into<String>) -> Result<Self, EnvironmentError> {
+    pub fn new(
+        env: &Environment,
+        point_of_sale: PointOfSale,
+        software: impl Into<String>,
+    ) -> Result<Self, EnvironmentError> {
         let env_code = if *env == Environment::Prod { ENV_PRODUCTION } else { ENV_PREPRODUCTION };
-        Ok(CrousApi { base: env.base_url(&CROUS_API)?, point_of_sale, env_code: env_code.into(), software: software.into() })
+        Ok(CrousApi {
+            base: env.base_url(&CROUS_API)?,
+            point_of_sale,
+            env_code: env_code.into(),
+            software: software.into(),
+        })
     }
 
     pub fn with_env_code(mut self, env_code: impl Into<String>) -> Self {

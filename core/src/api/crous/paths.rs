@@ -105,7 +105,10 @@ mod tests {
         assert_eq!(authenticate(), "/vem/v1/authenticate");
         assert_eq!(tickets(&p), "/vem/v1/5/remontee-caisse/tickets/5/1/9/8/14");
         assert_eq!(caisse(&p), "/vem/v1/5/remontee-caisse/caisse/5/1/9/8/14");
-        assert_eq!(reference(&p, Resource::ArticlesSocietesTarifsPeriodes), "/vem/v1/5/articles-societes-tarifs-periodes");
+        assert_eq!(
+            reference(&p, Resource::ArticlesSocietesTarifsPeriodes),
+            "/vem/v1/5/articles-societes-tarifs-periodes"
+        );
         let segs: std::collections::HashSet<_> = Resource::ALL.iter().map(|r| r.segment()).collect();
         assert_eq!(segs.len(), 10);
     }

@@ -6,8 +6,8 @@ use super::{error_from_status, CrousApi, CrousError, CrousToken};
 use crate::api::request::ApiRequest;
 use crate::api::response::is_success;
 use crate::reference::{
-    Article, DroitEntree, DroitEntreeType, Periode, PrixArticle, ReferenceData, Societe, SocieteTarif, SocieteTarifPeriode,
-    Subvention, Tva,
+    Article, DroitEntree, DroitEntreeType, Periode, PrixArticle, ReferenceData, Societe, SocieteTarif,
+    SocieteTarifPeriode, Subvention, Tva,
 };
 use serde::de::DeserializeOwned;
 
@@ -29,7 +29,8 @@ impl CrousApi {
     /// `articles`; `vers_bornes_prepaiement` adds `versBornesPrepaiement=1` ("pour récupérer
     /// uniquement les articles dédiés au fonctionnement des bornes").
     pub fn articles(&self, token: &CrousToken, vers_bornes_prepaiement: bool) -> ApiRequest {
-        let params: &[(&str, &str)] = if vers_bornes_prepaiement { &[(paths::Q_VERS_BORNES_PREPAIEMENT, "1")] } else { &[] };
+        let params: &[(&str, &str)] =
+            if vers_bornes_prepaiement { &[(paths::Q_VERS_BORNES_PREPAIEMENT, "1")] } else { &[] };
         self.reference(token, Resource::Articles, params)
     }
 
@@ -51,7 +52,12 @@ impl CrousApi {
 
     /// `articles-societes-tarifs-periodes` for `societes` (usually [`PRICE_SOCIETES`]), current
     /// prices only (`periodesFutures=0`), optionally only the kiosk articles.
-    pub fn articles_societes_tarifs_periodes(&self, token: &CrousToken, societes: &[u32], vers_bornes_prepaiement: bool) -> ApiRequest {
+    pub fn articles_societes_tarifs_periodes(
+        &self,
+        token: &CrousToken,
+        societes: &[u32],
+        vers_bornes_prepaiement: bool,
+    ) -> ApiRequest {
         let codes = societes.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
         let mut params = vec![(paths::Q_CODES_SOCIETES, codes.as_str()), (paths::Q_PERIODES_FUTURES, "0")];
         if vers_bornes_prepaiement {
@@ -89,7 +95,11 @@ const fn endpoint(r: Resource) -> &'static str {
 }
 
 /// Reads a JSON array of rows from a 2xx answer.
-pub fn parse_rows<T: DeserializeOwned>(status: u16, headers: &[(String, String)], body: &[u8]) -> Result<Vec<T>, CrousError> {
+pub fn parse_rows<T: DeserializeOwned>(
+    status: u16,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Result<Vec<T>, CrousError> {
     if !is_success(status) {
         return Err(error_from_status(status, headers, body));
     }
@@ -142,7 +152,9 @@ pub fn parse_into(
         Resource::Societes => data.societes = parse_societes(status, headers, body)?,
         Resource::SocietesTarifs => data.societes_tarifs = parse_societes_tarifs(status, headers, body)?,
         Resource::Periodes => data.periodes = parse_periodes(status, headers, body)?,
-        Resource::SocietesTarifsPeriode => data.societes_tarifs_periodes = parse_societes_tarifs_periode(status, headers, body)?,
+        Resource::SocietesTarifsPeriode => {
+            data.societes_tarifs_periodes = parse_societes_tarifs_periode(status, headers, body)?
+        }
         Resource::ArticlesSocietesTarifsPeriodes => {
             data.articles_societes_tarifs_periodes = parse_articles_societes_tarifs_periodes(status, headers, body)?
         }
@@ -228,7 +240,10 @@ mod tests {
     #[test]
     fn errors_and_malformed_bodies_are_typed() {
         assert!(matches!(parse_tva(200, &[], b"{\"tva\": []}"), Err(CrousError::Malformed { status: 200, .. })));
-        assert!(matches!(parse_tva(200, &[], b"[{\"codeTva\": 1, \"taux\": 1.5e400}]"), Err(CrousError::Malformed { .. })));
+        assert!(matches!(
+            parse_tva(200, &[], b"[{\"codeTva\": 1, \"taux\": 1.5e400}]"),
+            Err(CrousError::Malformed { .. })
+        ));
         assert!(matches!(parse_tva(200, &[], b""), Err(CrousError::Malformed { .. })));
         assert!(matches!(parse_articles(200, &[], &[0xff, 0xfe]), Err(CrousError::Malformed { .. })));
         assert_eq!(parse_tva(200, &[], b"[]"), Ok(vec![]));

@@ -94,7 +94,8 @@ mod tests {
     }
 
     fn api() -> CrousApi {
-        CrousApi::new(&Environment::Custom("http://127.0.0.1:1".into()), PointOfSale::new(5, 1, 9, 8, 14), "crous-till").unwrap()
+        CrousApi::new(&Environment::Custom("http://127.0.0.1:1".into()), PointOfSale::new(5, 1, 9, 8, 14), "crous-till")
+            .unwrap()
     }
 
     #[test]
@@ -103,7 +104,10 @@ mod tests {
         let r = api()
             .ticket(&CrousToken::new("tok"), &ticket, &reference(), TicketOptions { vers_commande_en_ligne: true })
             .unwrap();
-        assert_eq!(r.url(), "http://127.0.0.1:1/vem/v1/5/remontee-caisse/tickets/5/1/9/8/14?use=crous-till&versCommandeEnLigne=1");
+        assert_eq!(
+            r.url(),
+            "http://127.0.0.1:1/vem/v1/5/remontee-caisse/tickets/5/1/9/8/14?use=crous-till&versCommandeEnLigne=1"
+        );
         assert_eq!(r.method, Method::Post);
         assert!(r.is_safe_to_retry());
         let sent: Ticket = serde_json::from_slice(r.body.as_ref().unwrap()).unwrap();
@@ -129,7 +133,9 @@ mod tests {
         assert_eq!(ok.body.unwrap()["idTicketEntete"], "140000011");
         assert!(matches!(parse_ticket(200, &[], b"{oops"), Err(CrousError::Malformed { .. })));
         assert!(matches!(parse_ticket(409, &[], &fixture("error_422.json")), Err(CrousError::DuplicateTicket(_))));
-        assert!(matches!(parse_ticket(422, &[], &fixture("error_422.json")), Err(CrousError::Unprocessable(v)) if v[0].field.as_deref() == Some("idSupport")));
+        assert!(
+            matches!(parse_ticket(422, &[], &fixture("error_422.json")), Err(CrousError::Unprocessable(v)) if v[0].field.as_deref() == Some("idSupport"))
+        );
         assert_eq!(parse_ticket(401, &[], b""), Err(CrousError::Unauthorized));
         assert!(matches!(parse_ticket(500, &[], b""), Err(CrousError::Server { .. })));
     }

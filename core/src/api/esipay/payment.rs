@@ -62,7 +62,14 @@ impl EsipayApi {
     }
 
     /// Card payment. `cid` is the merchant's payment id; `year` four digits.
-    pub fn pay(&self, cid: &str, card: &CardNumber, month: u8, year: u16, amount: Decimal) -> Result<ApiRequest, EsipayBuildError> {
+    pub fn pay(
+        &self,
+        cid: &str,
+        card: &CardNumber,
+        month: u8,
+        year: u16,
+        amount: Decimal,
+    ) -> Result<ApiRequest, EsipayBuildError> {
         non_empty(cid, "cid")?;
         if !(1..=12).contains(&month) {
             return Err(EsipayBuildError::InvalidMonth(month));

@@ -98,12 +98,15 @@ mod tests {
     fn reads_the_form() {
         let h = vec![("Content-Type".to_string(), FORM.to_string())];
         let n = parse_return(&h, &fixture("return.form")).unwrap();
-        assert_eq!(n, ReturnNotification {
-            payment_type: PaymentType::Card,
-            amount: Decimal::new(1250, 2),
-            transaction: "T-991".into(),
-            cid: "order 7".into(),
-        });
+        assert_eq!(
+            n,
+            ReturnNotification {
+                payment_type: PaymentType::Card,
+                amount: Decimal::new(1250, 2),
+                transaction: "T-991".into(),
+                cid: "order 7".into(),
+            }
+        );
         assert_eq!(n.amount.to_string(), "12.50");
         assert_eq!(parse_return(&[], &fixture("return.form")).unwrap(), n);
     }
@@ -119,10 +122,22 @@ mod tests {
 
     #[test]
     fn refuses_what_is_incomplete() {
-        assert_eq!(parse_return(&[], b"type=card&amount=1.00&cid=x"), Err(ReturnParseError::MissingField("transaction")));
-        assert_eq!(parse_return(&[], b"type=card&amount=&transaction=t&cid=x"), Err(ReturnParseError::MissingField("amount")));
-        assert_eq!(parse_return(&[], b"type=card&amount=1%2C50&transaction=t&cid=x"), Err(ReturnParseError::InvalidAmount("1,50".into())));
-        assert!(matches!(parse_return(&[], b"type=card&amount=abc&transaction=t&cid=x"), Err(ReturnParseError::InvalidAmount(_))));
+        assert_eq!(
+            parse_return(&[], b"type=card&amount=1.00&cid=x"),
+            Err(ReturnParseError::MissingField("transaction"))
+        );
+        assert_eq!(
+            parse_return(&[], b"type=card&amount=&transaction=t&cid=x"),
+            Err(ReturnParseError::MissingField("amount"))
+        );
+        assert_eq!(
+            parse_return(&[], b"type=card&amount=1%2C50&transaction=t&cid=x"),
+            Err(ReturnParseError::InvalidAmount("1,50".into()))
+        );
+        assert!(matches!(
+            parse_return(&[], b"type=card&amount=abc&transaction=t&cid=x"),
+            Err(ReturnParseError::InvalidAmount(_))
+        ));
         assert!(matches!(parse_return(&[], b"\xff"), Err(ReturnParseError::Malformed(_))));
         assert!(matches!(parse_return(&[], b"type=%zz"), Err(ReturnParseError::Malformed(_))));
         let other = parse_return(&[], b"type=sepa&amount=1&transaction=t&cid=x").unwrap();

@@ -120,7 +120,10 @@ impl NativeExecutor {
     }
 
     /// Sends `request` and returns the response the parser should read.
-    pub fn execute<'a>(&'a self, request: &'a ApiRequest) -> Pin<Box<dyn Future<Output = Result<Delivered, ExecutorError>> + Send + 'a>> {
+    pub fn execute<'a>(
+        &'a self,
+        request: &'a ApiRequest,
+    ) -> Pin<Box<dyn Future<Output = Result<Delivered, ExecutorError>> + Send + 'a>> {
         Box::pin(self.execute_inner(request))
     }
 
@@ -143,7 +146,11 @@ impl NativeExecutor {
                 Decision::GiveUp => {
                     return Err(match sent {
                         Err(f) => give_up(endpoint, attempt, f),
-                        Ok(_) => ExecutorError::Connection { endpoint, attempts: attempt, message: "retries exhausted".into() },
+                        Ok(_) => ExecutorError::Connection {
+                            endpoint,
+                            attempts: attempt,
+                            message: "retries exhausted".into(),
+                        },
                     })
                 }
                 Decision::OutcomeUnknown => {
@@ -173,7 +180,11 @@ impl NativeExecutor {
                         }
                         Decision::Retry { after } => tokio::time::sleep(after).await,
                         Decision::GiveUp => {
-                            return Err(ExecutorError::NotProcessed { endpoint, attempts: attempt, reference: op.reference.clone() })
+                            return Err(ExecutorError::NotProcessed {
+                                endpoint,
+                                attempts: attempt,
+                                reference: op.reference.clone(),
+                            })
                         }
                         Decision::OutcomeUnknown | Decision::Reconcile => {
                             let reason = match verdict {
@@ -265,7 +276,12 @@ mod tests {
 
     #[test]
     fn errors_report_attempts() {
-        let e = ExecutorError::OutcomeUnknown { endpoint: "izly_pos.debit", attempts: 1, reference: "r".into(), reason: "timed out".into() };
+        let e = ExecutorError::OutcomeUnknown {
+            endpoint: "izly_pos.debit",
+            attempts: 1,
+            reference: "r".into(),
+            reason: "timed out".into(),
+        };
         assert_eq!(e.attempts(), 1);
         assert_eq!(e.to_string(), "izly_pos.debit: outcome unknown after 1 attempt(s) (reference r): timed out");
         let c: CallError<String> = CallError::Api { error: "boom".into(), attempts: 3 };

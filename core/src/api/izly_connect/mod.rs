@@ -77,7 +77,8 @@ mod tests {
 
     #[test]
     fn authorize_url_as_in_the_spec() {
-        let api = IzlyConnectApi::new(&Environment::Preprod, "Aix Marseille-777-777-777-777", IzlyApiKey::new("k")).unwrap();
+        let api =
+            IzlyConnectApi::new(&Environment::Preprod, "Aix Marseille-777-777-777-777", IzlyApiKey::new("k")).unwrap();
         assert_eq!(
             api.authorize_url("16385", None),
             "https://rest-pp.izly.fr/oauth/Home/Authorize?response_type=code&client_id=Aix%20Marseille-777-777-777-777&scope=16385"

@@ -97,7 +97,12 @@ mod tests {
     use crate::api::izly_connect::IzlyApiKey;
 
     fn api() -> IzlyConnectApi {
-        IzlyConnectApi::new(&Environment::Preprod, "Aix Marseille-777-777-777-777", IzlyApiKey::new("QWl4IE1hcnNlaWxsZS03Nzc=")).unwrap()
+        IzlyConnectApi::new(
+            &Environment::Preprod,
+            "Aix Marseille-777-777-777-777",
+            IzlyApiKey::new("QWl4IE1hcnNlaWxsZS03Nzc="),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -132,7 +137,10 @@ mod tests {
         assert!(t.refresh_token.is_some());
         assert_eq!(t.scopes(), vec!["users_details", "payments", "izly", "pay"]);
         assert!(!format!("{t:?}").contains("MTsy"));
-        assert!(matches!(parse_token(200, &[], b"{\"token_type\":\"Bearer\"}"), Err(IzlyConnectError::Malformed { .. })));
+        assert!(matches!(
+            parse_token(200, &[], b"{\"token_type\":\"Bearer\"}"),
+            Err(IzlyConnectError::Malformed { .. })
+        ));
         assert!(matches!(parse_token(200, &[], b"<html>"), Err(IzlyConnectError::Malformed { .. })));
         assert!(matches!(parse_token(400, &[], br#"{"error":"invalid_grant"}"#), Err(IzlyConnectError::BadRequest(_))));
         assert!(matches!(parse_token(401, &[], b""), Err(IzlyConnectError::Unauthorized(_))));

@@ -21,7 +21,11 @@ pub fn parse_iso(text: &str) -> Option<NaiveDateTime> {
         .or_else(|| chrono::DateTime::parse_from_rfc3339(t).ok().map(|d| d.naive_local()))
 }
 
-fn optional<'de, D: Deserializer<'de>>(d: D, parse: fn(&str) -> Option<NaiveDateTime>, shape: &str) -> Result<Option<NaiveDateTime>, D::Error> {
+fn optional<'de, D: Deserializer<'de>>(
+    d: D,
+    parse: fn(&str) -> Option<NaiveDateTime>,
+    shape: &str,
+) -> Result<Option<NaiveDateTime>, D::Error> {
     match Option::<String>::deserialize(d)? {
         None => Ok(None),
         Some(s) if s.trim().is_empty() => Ok(None),

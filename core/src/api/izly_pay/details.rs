@@ -86,7 +86,8 @@ impl WebPaymentDetails {
                 match code.as_deref() {
                     None | Some("0") | Some("") | Some("null") => None,
                     Some(c) => {
-                        let msg = o.get("Message").or_else(|| o.get("ErrorMessage")).and_then(|m| m.as_str()).unwrap_or("");
+                        let msg =
+                            o.get("Message").or_else(|| o.get("ErrorMessage")).and_then(|m| m.as_str()).unwrap_or("");
                         Some(format!("{c} {msg}").trim().to_owned())
                     }
                 }
@@ -104,7 +105,11 @@ impl IzlyPayApi {
     }
 }
 
-pub fn parse_payment_details(status: u16, headers: &[(String, String)], body: &[u8]) -> Result<WebPaymentDetails, IzlyPayError> {
+pub fn parse_payment_details(
+    status: u16,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Result<WebPaymentDetails, IzlyPayError> {
     parse_ok(status, headers, body)
 }
 
@@ -172,7 +177,9 @@ mod tests {
     #[test]
     fn error_field_shapes() {
         let with = |e: &str| {
-            let text = String::from_utf8(fixture("payment_details.json")).unwrap().replace(r#""Error": """#, &format!(r#""Error": {e}"#));
+            let text = String::from_utf8(fixture("payment_details.json"))
+                .unwrap()
+                .replace(r#""Error": """#, &format!(r#""Error": {e}"#));
             parse_payment_details(200, &[], text.as_bytes()).unwrap().error_text()
         };
         assert_eq!(with("null"), None);
@@ -183,9 +190,17 @@ mod tests {
 
     #[test]
     fn errors_are_typed() {
-        assert!(matches!(parse_payment_details(404, &[], &fixture("error_356.json")), Err(IzlyPayError::OperationNotFound(_))));
-        assert!(matches!(parse_payment_details(200, &[], &fixture("error_356.json")), Err(IzlyPayError::OperationNotFound(_))));
-        let iso = String::from_utf8(fixture("payment_details.json")).unwrap().replace("2021-12-09T18:53:34", "09/12/2021 18:53:34");
+        assert!(matches!(
+            parse_payment_details(404, &[], &fixture("error_356.json")),
+            Err(IzlyPayError::OperationNotFound(_))
+        ));
+        assert!(matches!(
+            parse_payment_details(200, &[], &fixture("error_356.json")),
+            Err(IzlyPayError::OperationNotFound(_))
+        ));
+        let iso = String::from_utf8(fixture("payment_details.json"))
+            .unwrap()
+            .replace("2021-12-09T18:53:34", "09/12/2021 18:53:34");
         assert!(matches!(parse_payment_details(200, &[], iso.as_bytes()), Err(IzlyPayError::Malformed { .. })));
         assert!(matches!(parse_payment_details(200, &[], b"{\"Amount\": 1.0.0}"), Err(IzlyPayError::Malformed { .. })));
     }

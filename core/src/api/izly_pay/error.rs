@@ -41,9 +41,10 @@ impl IzlyPayError {
     pub fn xpollens(&self) -> Option<&XpollensError> {
         match self {
             IzlyPayError::OperationNotFound(e) => Some(e),
-            IzlyPayError::BadRequest(e) | IzlyPayError::Unauthorized(e) | IzlyPayError::Forbidden(e) | IzlyPayError::NotFound(e) => {
-                e.as_ref()
-            }
+            IzlyPayError::BadRequest(e)
+            | IzlyPayError::Unauthorized(e)
+            | IzlyPayError::Forbidden(e)
+            | IzlyPayError::NotFound(e) => e.as_ref(),
             IzlyPayError::Refused { error, .. } | IzlyPayError::Server { error, .. } => error.as_ref(),
             _ => None,
         }
@@ -69,7 +70,11 @@ pub fn error_from_response(status: u16, headers: &[(String, String)], body: &[u8
 }
 
 /// Reads a 2xx body as `T`; a 2xx carrying an Xpollens error object (non-zero Code) is that error.
-pub(crate) fn parse_ok<T: serde::de::DeserializeOwned>(status: u16, headers: &[(String, String)], body: &[u8]) -> Result<T, IzlyPayError> {
+pub(crate) fn parse_ok<T: serde::de::DeserializeOwned>(
+    status: u16,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Result<T, IzlyPayError> {
     if !crate::api::response::is_success(status) {
         return Err(error_from_response(status, headers, body));
     }
@@ -119,7 +124,10 @@ mod tests {
             id: u64,
         }
         assert!(matches!(parse_ok::<T>(200, &[], E356), Err(IzlyPayError::OperationNotFound(_))));
-        assert!(matches!(parse_ok::<T>(200, &[], br#"{"Code":7,"ErrorMessage":"x"}"#), Err(IzlyPayError::Refused { status: 200, .. })));
+        assert!(matches!(
+            parse_ok::<T>(200, &[], br#"{"Code":7,"ErrorMessage":"x"}"#),
+            Err(IzlyPayError::Refused { status: 200, .. })
+        ));
         assert!(matches!(parse_ok::<T>(200, &[], b"{"), Err(IzlyPayError::Malformed { .. })));
     }
 }

@@ -184,14 +184,17 @@ mod tests {
         p.client_order_id = " ".into();
         assert_eq!(api().init_payment(&p).unwrap_err(), InitPaymentError::MissingClientOrderId);
         p.client_order_id = "1".into();
-        let v: serde_json::Value = serde_json::from_slice(api().init_payment(&p).unwrap().body.as_ref().unwrap()).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_slice(api().init_payment(&p).unwrap().body.as_ref().unwrap()).unwrap();
         assert_eq!(v.to_string(), r#"{"Amount":100,"ClientOrderId":"1","Software":39}"#);
     }
 
     #[test]
     fn parses_the_spec_answer() {
         let r = parse_init(200, &[], &fixture("init_response.json")).unwrap();
-        assert!(r.payment_authorization_url.starts_with("https://rest-pp.izly.fr/api/Izly/WebPayments/58689/Authorize?"));
+        assert!(r
+            .payment_authorization_url
+            .starts_with("https://rest-pp.izly.fr/api/Izly/WebPayments/58689/Authorize?"));
         assert_eq!(r.operation.id, "58689");
         assert_eq!(r.operation.id_transaction_debit_izly.as_deref(), Some("59317"));
         assert_eq!(r.operation.amount.to_string(), "1.00");
@@ -205,11 +208,16 @@ mod tests {
 
     #[test]
     fn wrong_shapes_are_typed() {
-        let iso_date = String::from_utf8(fixture("init_response.json")).unwrap().replace("03/05/2021 15:37:30", "2021-05-03T15:37:30");
+        let iso_date = String::from_utf8(fixture("init_response.json"))
+            .unwrap()
+            .replace("03/05/2021 15:37:30", "2021-05-03T15:37:30");
         assert!(matches!(parse_init(200, &[], iso_date.as_bytes()), Err(IzlyPayError::Malformed { .. })));
         assert!(matches!(parse_init(200, &[], b"[]"), Err(IzlyPayError::Malformed { .. })));
         assert!(matches!(parse_init(401, &[], b""), Err(IzlyPayError::Unauthorized(None))));
-        assert!(matches!(parse_init(400, &[], br#"{"Code":1,"ErrorMessage":"Montant invalide"}"#), Err(IzlyPayError::BadRequest(Some(_)))));
+        assert!(matches!(
+            parse_init(400, &[], br#"{"Code":1,"ErrorMessage":"Montant invalide"}"#),
+            Err(IzlyPayError::BadRequest(Some(_)))
+        ));
         assert!(matches!(parse_init(500, &[], b""), Err(IzlyPayError::Server { .. })));
     }
 }

@@ -43,7 +43,11 @@ pub struct IzlyPayApi {
 }
 
 impl IzlyPayApi {
-    pub fn new(env: &Environment, app_identifier: impl Into<String>, api_key: IzlyApiKey) -> Result<Self, EnvironmentError> {
+    pub fn new(
+        env: &Environment,
+        app_identifier: impl Into<String>,
+        api_key: IzlyApiKey,
+    ) -> Result<Self, EnvironmentError> {
         Ok(IzlyPayApi { base: env.base_url(&IZLY_REST)?, app_identifier: app_identifier.into(), api_key })
     }
 

@@ -8,9 +8,9 @@
 //! details fetched from the service (GET) and against the order the partner itself started.
 
 use super::dates;
+use super::details::PaymentStatus;
 use super::init::Beneficiary;
 use super::WebPaymentDetails;
-use super::details::PaymentStatus;
 use crate::api::response::{header, ApiResponse};
 use crate::api::xpollens::int;
 use crate::lenient;
@@ -113,15 +113,29 @@ impl CallbackNotification {
     /// Accepts the payment only if the callback reports success, the details fetched from the
     /// service (GET WebPayments/{Id}) are this operation, Completed, error-free, for the
     /// partner's own order and amount.
-    pub fn verify(&self, fetched: &WebPaymentDetails, expected_order_id: &str, expected_amount: Decimal) -> Result<(), CallbackVerification> {
+    pub fn verify(
+        &self,
+        fetched: &WebPaymentDetails,
+        expected_order_id: &str,
+        expected_amount: Decimal,
+    ) -> Result<(), CallbackVerification> {
         if let Some(e) = self.error.as_ref().filter(|e| e.code != 0) {
-            return Err(CallbackVerification::ReportedError(format!("{} {}", e.code, e.message.as_deref().unwrap_or("")).trim().to_owned()));
+            return Err(CallbackVerification::ReportedError(
+                format!("{} {}", e.code, e.message.as_deref().unwrap_or("")).trim().to_owned(),
+            ));
         }
         if fetched.operation_id != self.operation.id {
-            return Err(CallbackVerification::OperationMismatch { callback: self.operation.id.clone(), fetched: fetched.operation_id.clone() });
+            return Err(CallbackVerification::OperationMismatch {
+                callback: self.operation.id.clone(),
+                fetched: fetched.operation_id.clone(),
+            });
         }
-        if fetched.order_id.as_deref() != Some(expected_order_id) || self.operation.client_order_id != expected_order_id {
-            return Err(CallbackVerification::OrderMismatch { expected: expected_order_id.to_owned(), found: fetched.order_id.clone() });
+        if fetched.order_id.as_deref() != Some(expected_order_id) || self.operation.client_order_id != expected_order_id
+        {
+            return Err(CallbackVerification::OrderMismatch {
+                expected: expected_order_id.to_owned(),
+                found: fetched.order_id.clone(),
+            });
         }
         if fetched.amount != expected_amount {
             return Err(CallbackVerification::AmountMismatch { expected: expected_amount, found: fetched.amount });
@@ -197,10 +211,15 @@ mod tests {
 
     #[test]
     fn refuses_bad_callbacks() {
-        assert!(matches!(parse_callback(&[("content-type".into(), "text/html".into())], b"{}"), Err(CallbackParseError::ContentType(_))));
+        assert!(matches!(
+            parse_callback(&[("content-type".into(), "text/html".into())], b"{}"),
+            Err(CallbackParseError::ContentType(_))
+        ));
         assert!(matches!(parse_callback(&json(), b"{}"), Err(CallbackParseError::Malformed(_))));
         assert!(matches!(parse_callback(&[], b"\xff"), Err(CallbackParseError::Malformed(_))));
-        let failed = String::from_utf8(fixture("callback.json")).unwrap().replace(r#""Code": 0, "Message": """#, r#""Code": 12, "Message": "Solde insuffisant""#);
+        let failed = String::from_utf8(fixture("callback.json"))
+            .unwrap()
+            .replace(r#""Code": 0, "Message": """#, r#""Code": 12, "Message": "Solde insuffisant""#);
         let c = parse_callback(&json(), failed.as_bytes()).unwrap();
         assert!(!c.reports_success());
     }
@@ -211,13 +230,19 @@ mod tests {
         let d = parse_payment_details(200, &[], &fixture("payment_details.json")).unwrap();
         assert_eq!(c.verify(&d, "100003685", Decimal::new(100, 2)), Ok(()));
         assert!(matches!(c.verify(&d, "other", Decimal::ONE), Err(CallbackVerification::OrderMismatch { .. })));
-        assert!(matches!(c.verify(&d, "100003685", Decimal::new(200, 2)), Err(CallbackVerification::AmountMismatch { .. })));
+        assert!(matches!(
+            c.verify(&d, "100003685", Decimal::new(200, 2)),
+            Err(CallbackVerification::AmountMismatch { .. })
+        ));
         let mut waiting = d.clone();
         waiting.operation_status = "Waiting".into();
         assert!(matches!(c.verify(&waiting, "100003685", Decimal::ONE), Err(CallbackVerification::NotCompleted(_))));
         let mut other = d.clone();
         other.operation_id = "1".into();
-        assert!(matches!(c.verify(&other, "100003685", Decimal::ONE), Err(CallbackVerification::OperationMismatch { .. })));
+        assert!(matches!(
+            c.verify(&other, "100003685", Decimal::ONE),
+            Err(CallbackVerification::OperationMismatch { .. })
+        ));
     }
 
     #[test]

@@ -79,8 +79,13 @@ mod tests {
         assert_eq!(r.refund_date.unwrap().to_string(), "2021-12-09 18:53:34");
         assert_eq!(r.amount.to_string(), "1.00");
         assert_eq!(r.operation_status, "Refund");
-        assert!(matches!(parse_refund(404, &[], &fixture("error_356.json")), Err(IzlyPayError::OperationNotFound(x)) if x.code == 356));
-        assert!(matches!(parse_refund(409, &[], br#"{"Code":9,"ErrorMessage":"deja rembourse"}"#), Err(IzlyPayError::Refused { .. })));
+        assert!(
+            matches!(parse_refund(404, &[], &fixture("error_356.json")), Err(IzlyPayError::OperationNotFound(x)) if x.code == 356)
+        );
+        assert!(matches!(
+            parse_refund(409, &[], br#"{"Code":9,"ErrorMessage":"deja rembourse"}"#),
+            Err(IzlyPayError::Refused { .. })
+        ));
         assert!(matches!(parse_refund(200, &[], b"null"), Err(IzlyPayError::Malformed { .. })));
     }
 }

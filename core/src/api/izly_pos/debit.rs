@@ -149,7 +149,8 @@ impl IzlyPosApi {
     /// `GET /api/payments/debit/reference/{reference}`: the debit made under this reference, if
     /// any. Safe to resend.
     pub fn debit_lookup(&self, reference: &DebitReference) -> ApiRequest {
-        let url = self.base.join(&format!("{}/{}", wire::PATH_DEBIT_BY_REFERENCE, encode_component(reference.as_str())));
+        let url =
+            self.base.join(&format!("{}/{}", wire::PATH_DEBIT_BY_REFERENCE, encode_component(reference.as_str())));
         self.request("izly_pos.debit_lookup", Method::Get, url)
     }
 }
@@ -186,7 +187,12 @@ mod tests {
     use crate::api::request::Safety;
 
     fn api() -> IzlyPosApi {
-        IzlyPosApi::new(&Environment::Custom("http://127.0.0.1:1".into()), IzlyPosKey::new("k"), PointOfSale::new(5, 1, 9, 8, 14)).unwrap()
+        IzlyPosApi::new(
+            &Environment::Custom("http://127.0.0.1:1".into()),
+            IzlyPosKey::new("k"),
+            PointOfSale::new(5, 1, 9, 8, 14),
+        )
+        .unwrap()
     }
 
     fn reference() -> DebitReference {
@@ -195,13 +201,21 @@ mod tests {
 
     #[test]
     fn qr_code_debit() {
-        let r = api().debit(&DebitTarget::QrCode("AIZ;u;x".into()), Decimal::new(330, 2), "140000011", &reference()).unwrap();
-        assert_eq!(r.url(), format!("http://127.0.0.1:1/api/payments/debit/qrcode/{}", encode_component(&base64_encode(b"AIZ;u;x"))));
+        let r = api()
+            .debit(&DebitTarget::QrCode("AIZ;u;x".into()), Decimal::new(330, 2), "140000011", &reference())
+            .unwrap();
+        assert_eq!(
+            r.url(),
+            format!("http://127.0.0.1:1/api/payments/debit/qrcode/{}", encode_component(&base64_encode(b"AIZ;u;x")))
+        );
         assert_eq!(r.method, Method::Post);
         assert_eq!(r.header_value("Idempotency-Key"), Some("5-1-9-8-14.140000011.1"));
         assert_eq!(r.header_value("Content-Type"), Some("application/vnd.Xpollens.v1+json"));
         let v: serde_json::Value = serde_json::from_slice(r.body.as_ref().unwrap()).unwrap();
-        assert_eq!(v.to_string(), r#"{"Amount":330,"IdTicketEntete":"140000011","PointOfSale":"5-1-9-8-14","Reference":"5-1-9-8-14.140000011.1"}"#);
+        assert_eq!(
+            v.to_string(),
+            r#"{"Amount":330,"IdTicketEntete":"140000011","PointOfSale":"5-1-9-8-14","Reference":"5-1-9-8-14.140000011.1"}"#
+        );
         assert!(!r.is_safe_to_retry());
         let Safety::Unsafe(op) = &r.safety else { panic!() };
         assert_eq!(op.reference, "5-1-9-8-14.140000011.1");
@@ -212,7 +226,11 @@ mod tests {
 
     #[test]
     fn card_debit() {
-        let card = CardDebit { id_support: "36882379".into(), numero_applicatif: "0471928A083C80".into(), sam: Some("SAM-1".into()) };
+        let card = CardDebit {
+            id_support: "36882379".into(),
+            numero_applicatif: "0471928A083C80".into(),
+            sam: Some("SAM-1".into()),
+        };
         let r = api().debit(&DebitTarget::Card(card), Decimal::new(810, 2), "140000012", &reference()).unwrap();
         assert_eq!(r.url(), "http://127.0.0.1:1/api/payments/debit/card/36882379");
         let v: serde_json::Value = serde_json::from_slice(r.body.as_ref().unwrap()).unwrap();

@@ -111,6 +111,9 @@ mod tests {
         }
         assert!(error_from_status(404, &[], b"<html>").xpollens().is_none());
         let h = vec![("Retry-After".to_string(), "1".to_string())];
-        assert_eq!(error_from_status(429, &h, b""), IzlyPosError::RateLimited { retry_after: Some(Duration::from_secs(1)) });
+        assert_eq!(
+            error_from_status(429, &h, b""),
+            IzlyPosError::RateLimited { retry_after: Some(Duration::from_secs(1)) }
+        );
     }
 }

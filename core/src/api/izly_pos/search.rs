@@ -86,7 +86,11 @@ impl IzlyPosApi {
     }
 }
 
-pub fn parse_search_qr_code(status: u16, headers: &[(String, String)], body: &[u8]) -> Result<RightHolder, IzlyPosError> {
+pub fn parse_search_qr_code(
+    status: u16,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Result<RightHolder, IzlyPosError> {
     if !is_success(status) {
         return Err(error_from_status(status, headers, body));
     }
@@ -104,12 +108,16 @@ mod tests {
 
     #[test]
     fn builds_with_base64_qr() {
-        let api = IzlyPosApi::new(&Environment::Preprod, IzlyPosKey::new("k3y"), PointOfSale::new(5, 1, 9, 8, 14)).unwrap();
+        let api =
+            IzlyPosApi::new(&Environment::Preprod, IzlyPosKey::new("k3y"), PointOfSale::new(5, 1, 9, 8, 14)).unwrap();
         let r = api.search_qr_code(QR);
         let b64 = base64_encode(QR.as_bytes());
         assert_eq!(
             r.url(),
-            format!("https://periph-pp.izly.fr/rest/api/rightolders/searchQRCode?qrCode={}", crate::api::encoding::encode_component(&b64))
+            format!(
+                "https://periph-pp.izly.fr/rest/api/rightolders/searchQRCode?qrCode={}",
+                crate::api::encoding::encode_component(&b64)
+            )
         );
         assert_eq!(r.method, Method::Get);
         assert_eq!(r.header_value("Authorization"), Some("Basic k3y"));
