@@ -19,6 +19,7 @@ cd "$ROOT"
 
 STEPS=(
   wasm-toolchain
+  pcscd
   cargo-test
   cargo-doctest
   core-wasm
@@ -29,6 +30,12 @@ STEPS=(
 
 step_wasm-toolchain() {
   bash scripts/install-wasm-toolchain.sh
+}
+
+# pcscd + libpcsclite-dev + vsmartcard-vpcd: the native bridge links against libpcsclite, so
+# `cargo test --workspace` needs it. Its integration tests start (and stop) their own pcscd.
+step_pcscd() {
+  bash scripts/install-pcscd.sh
 }
 
 # Unit, integration and property tests of every workspace crate, plus its examples and benches

@@ -1,0 +1,24 @@
+//! crous-till native bridge: PC/SC card readers (the Izly card and the SAM) for the browser till,
+//! over a WebSocket on 127.0.0.1.
+//!
+//! * [`atr`], [`tech`], [`read`]: which card is this, and its ZDC (`idSupport`, `numeroApplicatif`),
+//!   one [`tech::ZdcReader`] per technology of specs 001 (DESFire EV1/EV2, Ultralight C, Classic
+//!   1K/4K, Calypso);
+//! * [`profile`]: the installable card profile, **the stand-in for the Cnous's proprietary card
+//!   specifications** (AIDs, files, offsets, keys are not public);
+//! * [`virtual_card`]: virtual cards and a virtual SAM speaking vpcd, for tests through a real pcscd;
+//! * [`pcsc_io`], [`watcher`]: PC/SC access and reader/card events;
+//! * [`server`], [`config`]: the WebSocket server and its configuration.
+
+pub mod apdu;
+pub mod atr;
+pub mod crypto;
+pub mod profile;
+pub mod read;
+pub mod tech;
+pub mod virtual_card;
+pub mod zdc;
+pub mod pcsc_io;
+pub mod watcher;
+pub mod config;
+pub mod server;
