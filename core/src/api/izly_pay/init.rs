@@ -8,12 +8,11 @@
 //! Unsafe: nothing in the spec finds an operation by ClientOrderId, so after a timeout the
 //! executor reports "outcome unknown" with the ClientOrderId instead of starting a second one.
 
-use super::dates;
 use super::error::{parse_ok, IzlyPayError};
+use super::operation::OperationSMoney;
 use super::{IzlyPayApi, PATH_WEB_PAYMENTS};
 use crate::api::request::{ApiRequest, Method, Safety};
 use crate::lenient;
-use chrono::NaiveDateTime;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -55,30 +54,6 @@ struct InitBody<'a> {
     software: Option<u32>,
 }
 
-/// `OperationSMoney` of the init answer.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct InitOperation {
-    /// The OperationId of the details and refund calls.
-    #[serde(deserialize_with = "lenient::ident::deserialize")]
-    pub id: String,
-    #[serde(default, deserialize_with = "lenient::ident::option")]
-    pub id_transaction_debit_izly: Option<String>,
-    /// Euros (a string in the example: "1.00").
-    #[serde(with = "crate::exact_decimal")]
-    pub amount: Decimal,
-    #[serde(default, deserialize_with = "dates::french")]
-    pub date: Option<NaiveDateTime>,
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
-    pub message: Option<String>,
-    #[serde(default, deserialize_with = "lenient::ident::option")]
-    pub client_order_id: Option<String>,
-    #[serde(default)]
-    pub callback_parameters: Option<String>,
-}
-
 /// `Beneficiary`: the partner's e-money account.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -97,7 +72,7 @@ pub struct InitResponse {
     /// Where to send the user's browser.
     pub payment_authorization_url: String,
     #[serde(rename = "OperationSMoney")]
-    pub operation: InitOperation,
+    pub operation: OperationSMoney,
     #[serde(default)]
     pub beneficiary: Option<Beneficiary>,
 }

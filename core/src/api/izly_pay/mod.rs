@@ -12,15 +12,17 @@ mod details;
 mod error;
 mod init;
 mod notification;
+mod operation;
 mod refund;
 
 pub use details::{judge_refund_lookup, parse_payment_details, PaymentStatus, WebPaymentDetails};
 pub use error::{error_from_response, IzlyPayError};
-pub use init::{parse_init, Beneficiary, InitOperation, InitPayment, InitPaymentError, InitResponse};
+pub use init::{parse_init, Beneficiary, InitPayment, InitPaymentError, InitResponse};
 pub use notification::{
-    callback_error_answer, callback_ok_answer, parse_callback, CallbackError, CallbackNotification, CallbackOperation,
-    CallbackParseError, CallbackUser, CallbackVerification,
+    callback_error_answer, callback_ok_answer, parse_callback, CallbackError, CallbackNotification, CallbackParseError,
+    CallbackUser, CallbackVerification,
 };
+pub use operation::OperationSMoney;
 pub use refund::{parse_refund, RefundResponse};
 
 use super::environment::{BaseUrl, Environment, EnvironmentError, IZLY_REST};

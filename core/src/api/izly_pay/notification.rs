@@ -7,39 +7,15 @@
 //! The callback is not signed: [`CallbackNotification::verify`] checks it against the payment's
 //! details fetched from the service (GET) and against the order the partner itself started.
 
-use super::dates;
 use super::details::PaymentStatus;
 use super::init::Beneficiary;
+use super::operation::OperationSMoney;
 use super::WebPaymentDetails;
 use crate::api::response::{header, ApiResponse};
 use crate::api::xpollens::int;
 use crate::lenient;
-use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct CallbackOperation {
-    #[serde(deserialize_with = "lenient::ident::deserialize")]
-    pub id: String,
-    #[serde(default, deserialize_with = "lenient::ident::option")]
-    pub id_transaction_debit_izly: Option<String>,
-    /// Euros (a string like the init answer's, or a number).
-    #[serde(with = "crate::exact_decimal")]
-    pub amount: Decimal,
-    /// `dd/MM/yyyy HH:mm:ss`, like the init answer.
-    #[serde(default, deserialize_with = "dates::french")]
-    pub date: Option<NaiveDateTime>,
-    #[serde(default)]
-    pub message: Option<String>,
-    #[serde(deserialize_with = "lenient::ident::deserialize")]
-    pub client_order_id: String,
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
-    pub callback_parameters: Option<String>,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -69,7 +45,7 @@ pub struct CallbackError {
 #[serde(rename_all = "PascalCase")]
 pub struct CallbackNotification {
     #[serde(rename = "OperationSMoney")]
-    pub operation: CallbackOperation,
+    pub operation: OperationSMoney,
     #[serde(default)]
     pub beneficiary: Option<Beneficiary>,
     #[serde(default)]
@@ -130,7 +106,8 @@ impl CallbackNotification {
                 fetched: fetched.operation_id.clone(),
             });
         }
-        if fetched.order_id.as_deref() != Some(expected_order_id) || self.operation.client_order_id != expected_order_id
+        if fetched.order_id.as_deref() != Some(expected_order_id)
+            || self.operation.client_order_id.as_deref() != Some(expected_order_id)
         {
             return Err(CallbackVerification::OrderMismatch {
                 expected: expected_order_id.to_owned(),
@@ -202,7 +179,7 @@ mod tests {
         assert_eq!(c.operation.id, "52795");
         assert_eq!(c.operation.amount.to_string(), "1.00");
         assert_eq!(c.operation.date.unwrap().to_string(), "2021-12-09 18:53:34");
-        assert_eq!(c.operation.client_order_id, "100003685");
+        assert_eq!(c.operation.client_order_id.as_deref(), Some("100003685"));
         assert_eq!(c.operation.callback_parameters.as_deref(), Some("order=100003685"));
         assert_eq!(c.beneficiary.as_ref().unwrap().client_id.as_deref(), Some("Paris-78-78-78-78"));
         assert_eq!(c.user.as_ref().unwrap().client_code.as_deref(), Some("patricka23"));
