@@ -12,13 +12,13 @@
 
 pub mod apdu;
 pub mod atr;
+pub mod config;
 pub mod crypto;
+pub mod pcsc_io;
 pub mod profile;
 pub mod read;
+pub mod server;
 pub mod tech;
 pub mod virtual_card;
-pub mod zdc;
-pub mod pcsc_io;
 pub mod watcher;
-pub mod config;
-pub mod server;
+pub mod zdc;

@@ -17,8 +17,12 @@ pub fn map_error(error: Error) -> ChannelError {
             ChannelError::CardRemoved
         }
         Error::NoSmartcard => ChannelError::NoCard,
-        Error::NoService | Error::ServiceStopped | Error::ReaderUnavailable | Error::UnknownReader
-        | Error::InvalidHandle | Error::NoReadersAvailable => ChannelError::ReaderUnavailable,
+        Error::NoService
+        | Error::ServiceStopped
+        | Error::ReaderUnavailable
+        | Error::UnknownReader
+        | Error::InvalidHandle
+        | Error::NoReadersAvailable => ChannelError::ReaderUnavailable,
         other => ChannelError::Transport(other.to_string()),
     }
 }

@@ -49,7 +49,11 @@ pub struct Bridge {
 }
 
 /// Binds 127.0.0.1:`config.port` and returns the listener with the bridge state.
-pub async fn bind(config: Config, profile: CardProfile, watcher: Arc<Watcher>) -> std::io::Result<(TcpListener, Arc<Bridge>)> {
+pub async fn bind(
+    config: Config,
+    profile: CardProfile,
+    watcher: Arc<Watcher>,
+) -> std::io::Result<(TcpListener, Arc<Bridge>)> {
     let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], config.port))).await?;
     let port = listener.local_addr()?.port();
     let bridge = Arc::new(Bridge { config, profile: Arc::new(profile), watcher, reading: Mutex::new(()), port });
@@ -151,9 +155,8 @@ impl RateLimit {
 
 #[allow(clippy::result_large_err)] // the upgrade callback's error type is tungstenite's
 async fn connection(stream: TcpStream, bridge: Arc<Bridge>) -> Result<(), tokio_tungstenite::tungstenite::Error> {
-    let ws_config = WebSocketConfig::default()
-        .max_message_size(Some(HARD_FRAME_LIMIT))
-        .max_frame_size(Some(HARD_FRAME_LIMIT));
+    let ws_config =
+        WebSocketConfig::default().max_message_size(Some(HARD_FRAME_LIMIT)).max_frame_size(Some(HARD_FRAME_LIMIT));
     let check = bridge.clone();
     let ws = tokio_tungstenite::accept_hdr_async_with_config(
         stream,
@@ -193,7 +196,9 @@ async fn connection(stream: TcpStream, bridge: Arc<Bridge>) -> Result<(), tokio_
         let text = match message {
             Message::Text(text) => text.to_string(),
             Message::Binary(_) => {
-                let _ = out.send(error_message(&Value::Null, &Refusal::new("badRequest", "binary frames are not accepted"))).await;
+                let _ = out
+                    .send(error_message(&Value::Null, &Refusal::new("badRequest", "binary frames are not accepted")))
+                    .await;
                 continue;
             }
             Message::Close(_) => break Ok(()),
@@ -204,7 +209,10 @@ async fn connection(stream: TcpStream, bridge: Arc<Bridge>) -> Result<(), tokio_
             continue;
         }
         if text.len() > bridge.config.max_message_bytes {
-            let refusal = Refusal::new("messageTooLarge", format!("messages are limited to {} bytes", bridge.config.max_message_bytes));
+            let refusal = Refusal::new(
+                "messageTooLarge",
+                format!("messages are limited to {} bytes", bridge.config.max_message_bytes),
+            );
             let _ = out.send(error_message(&Value::Null, &refusal)).await;
             continue;
         }

@@ -63,7 +63,13 @@ impl Watcher {
         let snapshot: Snapshot = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
         let last_change = Arc::new(Mutex::new(None));
-        let mut run = Run { events: events.clone(), snapshot: snapshot.clone(), stop: stop.clone(), hidden, counts: Mutex::default() };
+        let mut run = Run {
+            events: events.clone(),
+            snapshot: snapshot.clone(),
+            stop: stop.clone(),
+            hidden,
+            counts: Mutex::default(),
+        };
         let thread = std::thread::Builder::new()
             .name("reader-watcher".into())
             .spawn(move || run.run())
@@ -151,10 +157,8 @@ impl Run {
                     continue;
                 }
             };
-            let visible: Vec<CString> = names
-                .into_iter()
-                .filter(|n| !self.hidden.iter().any(|h| n.to_str() == Ok(h.as_str())))
-                .collect();
+            let visible: Vec<CString> =
+                names.into_iter().filter(|n| !self.hidden.iter().any(|h| n.to_str() == Ok(h.as_str()))).collect();
             self.sync_readers(&mut states, &visible);
             match ctx.get_status_change(POLL, &mut states) {
                 Ok(()) => {}

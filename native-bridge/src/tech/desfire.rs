@@ -113,7 +113,8 @@ fn authenticate_with_sam(
     sam_key_version: u8,
 ) -> Result<(), ReadError> {
     let ek_rnd_b = auth_first(card, key_no)?;
-    let mut part1 = vec![SAM_CLA, SAM_INS_AUTHENTICATE_PICC, 0x00, 0x00, 2 + ek_rnd_b.len() as u8, sam_key_no, sam_key_version];
+    let mut part1 =
+        vec![SAM_CLA, SAM_INS_AUTHENTICATE_PICC, 0x00, 0x00, 2 + ek_rnd_b.len() as u8, sam_key_no, sam_key_version];
     part1.extend_from_slice(&ek_rnd_b);
     part1.push(0x00);
     let answer = Response::parse(&sam.transmit(&part1)?)?;

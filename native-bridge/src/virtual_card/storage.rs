@@ -115,7 +115,8 @@ impl VirtualCard for VirtualUltralightC {
         match apdu {
             [0xFF, 0xB0, 0x00, page, 0x10] if (*page as usize) < 48 => {
                 // READ wraps around past the last page, as the Ultralight READ command does.
-                let mut out: Vec<u8> = (0..16).map(|i| self.pages[(*page as usize * 4 + i) % self.pages.len()]).collect();
+                let mut out: Vec<u8> =
+                    (0..16).map(|i| self.pages[(*page as usize * 4 + i) % self.pages.len()]).collect();
                 out.extend_from_slice(&[0x90, 0x00]);
                 out
             }
