@@ -1,6 +1,7 @@
 //! `crous-till`: the command-line face of the SDK.
 
 mod journal_verify;
+mod sandbox_cmd;
 mod ticket_check;
 
 use clap::{Parser, Subcommand};
@@ -25,6 +26,8 @@ enum Command {
         #[command(subcommand)]
         command: journal_verify::JournalCommand,
     },
+    /// Run the local simulators of the Crous API, Izly and esipay on 127.0.0.1 until Ctrl-C.
+    Sandbox(sandbox_cmd::Args),
 }
 
 #[derive(Subcommand)]
@@ -37,5 +40,6 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Ticket { command: TicketCommand::Check(args) } => ticket_check::run(&args),
         Command::Journal { command } => journal_verify::run(&command),
+        Command::Sandbox(args) => sandbox_cmd::run(&args),
     }
 }
