@@ -5,8 +5,9 @@
 //!   the very same value.
 //! * A parser takes `(status, headers, body bytes)` and returns a typed result or the service's
 //!   typed error; malformed JSON is an error value, never a panic.
-//! * [`retry::decide`] holds the retry rules every executor follows; [`executor`] (feature
-//!   `native-executor`) is the native one, on reqwest and tokio.
+//! * [`retry::decide`] holds the retry rules every executor follows; [`execution::Execution`]
+//!   sequences them for one call, still without I/O; [`executor`] (feature `native-executor`) is
+//!   the native one, on reqwest and tokio, and the wasm and Node bindings drive the same machine.
 //!
 //! Services: [`crous`] (specs 001 + public-facts.md), [`izly_pos`] (specs 001), [`izly_connect`]
 //! and [`izly_pay`] (specs 002/003), [`esipay`] (specs 004). What the specs fixed and what we
@@ -17,6 +18,7 @@ pub mod crous;
 pub mod encoding;
 pub mod environment;
 pub mod esipay;
+pub mod execution;
 #[cfg(feature = "native-executor")]
 pub mod executor;
 pub mod izly_connect;
