@@ -13,21 +13,28 @@ use crate::ticket::{
 };
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
-/// Facts about the till and the moment of sale.
-#[derive(Debug, Clone, PartialEq)]
+/// Facts about the till and the moment of sale. JSON: `{"versionLogiciel", "idLogiciel",
+/// "idTypeDistribution": 1 | 2, "soldAt": RFC 3339 with offset}` (the ticket's own names).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SaleContext {
     /// `versionLogiciel`, "pour aide au débogage".
     pub version_logiciel: String,
     /// `idLogiciel`, the software's id at the Crous.
     pub id_logiciel: u32,
+    #[serde(rename = "idTypeDistribution")]
     pub type_distribution: TypeDistribution,
     /// When the sale happened, in the till's local offset: its local date is the numbering day.
     pub sold_at: DateTime<FixedOffset>,
 }
 
 /// How the tray was paid (one payment per ticket: "listeReglements (un seul élément)").
-#[derive(Debug, Clone, PartialEq)]
+/// JSON: `{"type": "carteBancaire"}`, `{"type": "izlyCard", "idSupport", "numeroApplicatif",
+/// "idTransactionIzly"}`, `{"type": "izlyQrCode", "qrCode", "idTransactionIzly"}`, `{"type": "fidelite"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
 pub enum Payment {
     /// Bank card (codeReglement 4), e.g. through esipay.
     CarteBancaire,
@@ -40,10 +47,13 @@ pub enum Payment {
 }
 
 /// What the till knows of an Izly customer (from searchQRCode, the card, or IzlyConnect).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// JSON: the ticket's `complementaire` names; every field optional.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct IzlyCustomer {
     pub code_client: Option<String>,
     /// Balance after the debit, "en € et centimes d'€".
+    #[serde(with = "crate::exact_decimal::option")]
     pub solde_client: Option<Decimal>,
     pub nom_client: Option<String>,
     pub date_fin_validite_client: Option<String>,
@@ -54,7 +64,8 @@ pub struct IzlyCustomer {
 }
 
 /// A ticket and the numbering state to persist once it is stored.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct BuiltTicket {
     pub ticket: Ticket,
     pub numbering: NumberingState,

@@ -65,7 +65,8 @@ impl TryFrom<u32> for CodeReglement {
 
 /// `idTypeDistribution`. Specs 001: "1 : sur place, 2 : a emporter, 3 : livré (non mis en place :
 /// a ne pas renseigner)", so 3 is refused by the checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
 pub enum TypeDistribution {
     SurPlace,
     AEmporter,
@@ -85,5 +86,20 @@ impl TypeDistribution {
             2 => Some(TypeDistribution::AEmporter),
             _ => None,
         }
+    }
+}
+
+/// Serialized as its code (1 or 2), as `idTypeDistribution` is on the wire.
+impl From<TypeDistribution> for u32 {
+    fn from(t: TypeDistribution) -> u32 {
+        t.code()
+    }
+}
+
+impl TryFrom<u32> for TypeDistribution {
+    type Error = String;
+    fn try_from(code: u32) -> Result<Self, String> {
+        TypeDistribution::from_code(code)
+            .ok_or_else(|| format!("idTypeDistribution {code}: 1 (sur place) or 2 (à emporter) expected"))
     }
 }

@@ -53,17 +53,6 @@ impl ExecutorError {
             ExecutorError::InvalidRequest { .. } => 0,
         }
     }
-
-    /// A stable, machine-readable name for bindings (`error.code` in JavaScript).
-    pub fn code(&self) -> &'static str {
-        match self {
-            ExecutorError::Timeout { .. } => "timeout",
-            ExecutorError::Connection { .. } => "connection_failed",
-            ExecutorError::OutcomeUnknown { .. } => "outcome_unknown",
-            ExecutorError::NotProcessed { .. } => "not_processed",
-            ExecutorError::InvalidRequest { .. } => "invalid_request",
-        }
-    }
 }
 
 /// The final error of a typed call: the service's typed error, or the executor's.
@@ -97,7 +86,6 @@ mod tests {
             reason: "timed out".into(),
         };
         assert_eq!(e.attempts(), 1);
-        assert_eq!(e.code(), "outcome_unknown");
         assert_eq!(e.to_string(), "izly_pos.debit: outcome unknown after 1 attempt(s) (reference r): timed out");
         let c: CallError<String> = CallError::Api { error: "boom".into(), attempts: 3 };
         assert_eq!(c.attempts(), 3);
