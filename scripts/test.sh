@@ -23,6 +23,8 @@ STEPS=(
   cargo-test
   cargo-doctest
   core-wasm
+  wasm-package
+  wasm-node
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -51,6 +53,17 @@ step_cargo-doctest() {
 
 step_core-wasm() {
   bash scripts/build-core-wasm.sh
+}
+
+# The browser package (wasm/pkg): wasm-bindgen-cli and wasm-pack at pinned versions, then the build.
+step_wasm-package() {
+  bash scripts/install-wasm-pack.sh
+  bash scripts/build-wasm-package.sh
+}
+
+# The npm package's API, from Node (node --test).
+step_wasm-node() {
+  run_node_tests wasm/tests/
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -83,6 +96,19 @@ run_cargo_tests() {
     [[ "$line" =~ ([0-9]+)\ ignored ]] && i=${BASH_REMATCH[1]}
     add_counts "$p" "$f" "$i"
   done < <(grep -E '^test result: ' "$log" || true)
+}
+
+# Runs `node --test` on the given paths, showing its output, and adds up its pass/fail/skip lines.
+run_node_tests() {
+  local log="$LOG_DIR/node-test.log" rc=0
+  printf '$ node --test %s\n' "$*"
+  node --test "$@" 2>&1 | tee "$log" || rc=$?
+  local p f s
+  p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$log" | tail -n1)
+  f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$log" | tail -n1)
+  s=$(sed -nE 's/^# skipped ([0-9]+)$/\1/p' "$log" | tail -n1)
+  add_counts "${p:-0}" "${f:-0}" "${s:-0}"
+  return "$rc"
 }
 
 CURRENT_STEP=

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Builds the browser package: wasm/ with wasm-pack into wasm/pkg (ES module + .wasm + .d.ts),
+# an npm package that Vite apps import and Node loads with initSync.
+#
+#  * rustup has wasm32-unknown-unknown: plain wasm-pack.
+#  * otherwise: Debian's rustc-web with -Z build-std (scripts/install-wasm-toolchain.sh,
+#    shared/TOOLCHAIN.md), scoped to this build by the environment below.
+# Needs scripts/install-wasm-pack.sh (wasm-bindgen-cli at the crate's exact version, wasm-pack).
+# Output: wasm/pkg; prints the .wasm size raw and gzipped.
+set -euo pipefail
+
+log() { printf '[build-wasm-package] %s\n' "$*"; }
+die() { printf '[build-wasm-package] ERROR: %s\n' "$*" >&2; exit 1; }
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$PATH"
+TARGET=wasm32-unknown-unknown
+DEBIAN_RUSTC=/usr/bin/rustc
+# Its own target dir, so that Debian's rustc does not invalidate the native build cache.
+export CARGO_TARGET_DIR=${CROUS_WASM_TARGET_DIR:-$ROOT/target/wasm-pkg}
+
+command -v wasm-pack >/dev/null || die "wasm-pack not found: run scripts/install-wasm-pack.sh"
+command -v wasm-bindgen >/dev/null || die "wasm-bindgen not found: run scripts/install-wasm-pack.sh"
+
+pack_args=(build wasm --release --target web --out-dir pkg --out-name crous_till)
+cargo_args=()
+if command -v rustup >/dev/null 2>&1 && rustup target list --installed 2>/dev/null | grep -qx "$TARGET"; then
+  log "rustup has $TARGET"
+else
+  [[ -x "$DEBIAN_RUSTC" ]] || die "no rustup $TARGET and no $DEBIAN_RUSTC: run scripts/install-wasm-toolchain.sh"
+  log "using Debian's $("$DEBIAN_RUSTC" --version) with -Z build-std"
+  export RUSTC=$DEBIAN_RUSTC RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld
+  unset RUSTC_WRAPPER RUSTC_WORKSPACE_WRAPPER
+  cargo_args=(-Z build-std=std,panic_abort)
+fi
+# Size: opt-level "z", one codegen unit and LTO for this package only (the workspace's release
+# profile is left alone); panics abort (there is no unwinding across wasm-bindgen anyway).
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_LTO=true CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
+  CARGO_PROFILE_RELEASE_PANIC=abort
+
+log "wasm-pack ${pack_args[*]} -- ${cargo_args[*]}"
+wasm-pack --log-level warn "${pack_args[@]}" -- "${cargo_args[@]}"
+
+wasm=wasm/pkg/crous_till_bg.wasm
+[[ -f "$wasm" ]] || die "$wasm was not produced"
+
+# Size: a current binaryen from npm (wasm/tools; Debian's 108 breaks the externref table).
+if [[ ! -x wasm/tools/node_modules/.bin/wasm-opt ]] || ! wasm/tools/node_modules/.bin/wasm-opt --version | grep -q 'version 132'; then
+  log "npm ci in wasm/tools (binaryen)"
+  npm ci --prefix wasm/tools --no-audit --no-fund --loglevel=error
+fi
+log "wasm-opt -Oz ($(stat -c %s "$wasm") bytes before)"
+wasm/tools/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-reference-types --enable-multivalue \
+  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals "$wasm" -o "$wasm.opt"
+mv "$wasm.opt" "$wasm"
+# The package must not expose `any` to TypeScript users. wasm-bindgen types the raw exports of
+# the module (`InitOutput`, externref slots nobody calls directly) as `any`: they become `unknown`.
+sed -i -E '/^export interface InitOutput/,/^}/ s/\bany\b/unknown/g' wasm/pkg/crous_till.d.ts
+if grep -nE '(:\s*any\b|\bany\[\]|<any>|\|\s*any\b|\bany\s*[|;,)>])' wasm/pkg/crous_till.d.ts; then
+  die "the generated .d.ts uses the type 'any'"
+fi
+raw=$(stat -c %s "$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+log "OK: $wasm: $raw bytes raw, $gz bytes gzip -9"

@@ -1,0 +1,23 @@
+//! # crous-till-wasm
+//!
+//! crous-till for browser tills: wasm-bindgen bindings over `crous-till-core`. The logic lives in
+//! core; this crate only converts values (JSON in, JSON out, see [`js`]) and turns core's errors
+//! into JavaScript `Error`s with a stable `code`.
+//!
+//! Built by `scripts/build-wasm-package.sh` (wasm-pack, `--target web`: an ES module and its
+//! `.wasm`, importable by Vite or by Node through `initSync`). The TypeScript shapes are in
+//! `src/types.d.ts`, appended to the generated `.d.ts`; no `any` anywhere.
+
+pub mod js;
+pub mod till;
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = include_str!("types.d.ts");
+
+/// The version of this package (and of the core it carries).
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
