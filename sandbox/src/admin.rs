@@ -23,6 +23,14 @@ pub fn routes() -> Router<AppState> {
         .route("/sandbox/izly/debits", get(debits))
         .route("/sandbox/izly/qrcodes", post(mint_qr))
         .route("/sandbox/openapi.json", get(openapi))
+        .route("/sandbox/izly/oauth", get(izly_oauth))
+        .route("/sandbox/izly/web-payments", get(web_payments))
+        .route("/sandbox/izly/web-payments/{id}/callback", post(resend_callback))
+        .route("/sandbox/izly/callback", post(izly_demo_callback))
+        .route("/sandbox/izly/connect-return", get(izly_demo_return))
+        .route("/sandbox/esipay/transactions", get(esipay_transactions))
+        .route("/sandbox/esipay/cards", get(esipay_cards))
+        .route("/sandbox/esipay/return", post(esipay_return))
 }
 
 /// `{"error": "..."}`, the sandbox's own error shape.
@@ -112,4 +120,48 @@ async fn mint_qr(State(st): State<AppState>, body: Bytes) -> Response {
 
 async fn openapi() -> Response {
     json(StatusCode::OK, JSON, &crate::openapi::document())
+}
+
+async fn esipay_transactions(State(st): State<AppState>) -> Response {
+    listed(crate::esipay::transactions(&st))
+}
+
+async fn esipay_cards(State(st): State<AppState>) -> Response {
+    listed(crate::esipay::cards(&st))
+}
+
+async fn esipay_return(headers: axum::http::HeaderMap, body: Bytes) -> Response {
+    crate::esipay::demo_return(&headers, &body)
+}
+
+async fn izly_oauth(State(st): State<AppState>) -> Response {
+    match crate::izly_connect::grants(&st) {
+        Ok(v) => json(StatusCode::OK, JSON, &v),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
+    }
+}
+
+async fn web_payments(State(st): State<AppState>) -> Response {
+    listed(crate::izly_pay::list(&st))
+}
+
+/// Sends an IzlyPay callback again (a `Completed` or `Failed` payment) and says how it went.
+async fn resend_callback(State(st): State<AppState>, axum::extract::Path(id): axum::extract::Path<String>) -> Response {
+    match crate::izly_pay::resend_callback(&st, &id).await {
+        Ok(Ok(d)) => json(
+            StatusCode::OK,
+            JSON,
+            &json!({"url": d.url, "status": d.status, "answer": d.answer, "error": d.error, "accepted": d.accepted()}),
+        ),
+        Ok(Err((status, message))) => error(status, message),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
+    }
+}
+
+async fn izly_demo_callback(headers: axum::http::HeaderMap, body: Bytes) -> Response {
+    crate::izly_pay::demo_callback(&headers, &body)
+}
+
+async fn izly_demo_return(axum::extract::RawQuery(q): axum::extract::RawQuery) -> Response {
+    crate::izly_connect::demo_return(q.as_deref())
 }

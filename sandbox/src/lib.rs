@@ -19,8 +19,11 @@
 
 pub mod admin;
 pub mod crous;
+pub mod esipay;
 pub mod faults;
 pub mod fixtures;
+pub mod izly_connect;
+pub mod izly_pay;
 pub mod izly_pos;
 pub mod openapi;
 pub mod store;
@@ -184,6 +187,34 @@ pub fn router(state: AppState) -> Router {
     let services = Router::new()
         .merge(crous::routes())
         .merge(izly_pos::routes())
+        .merge(izly_connect::routes())
+        .merge(izly_pay::routes())
+        .merge(esipay::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), faults::layer));
-    Router::new().merge(services).merge(admin::routes()).with_state(state)
+    Router::new()
+        .merge(services)
+        .merge(admin::routes())
+        .fallback(no_such_route)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+}
+
+/// Set on the router's own 404 (no such path) and 405 (path known, method not), so that a client
+/// and `tests/openapi.rs` tell them from a service's own 404 ("unknown QR code", ...).
+pub const FALLBACK_HEADER: &str = "x-sandbox-fallback";
+
+fn fallback_answer(status: axum::http::StatusCode, kind: &'static str, message: String) -> axum::response::Response {
+    let mut r = util::json(status, "application/json", &serde_json::json!({"error": message}));
+    r.headers_mut().insert(FALLBACK_HEADER, axum::http::HeaderValue::from_static(kind));
+    r
+}
+
+async fn no_such_route(method: axum::http::Method, uri: axum::http::Uri) -> axum::response::Response {
+    let message = format!("the sandbox serves no route {method} {} (see GET /sandbox/openapi.json)", uri.path());
+    fallback_answer(axum::http::StatusCode::NOT_FOUND, "no-route", message)
+}
+
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> axum::response::Response {
+    let message = format!("{} does not take {method} (see GET /sandbox/openapi.json)", uri.path());
+    fallback_answer(axum::http::StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", message)
 }

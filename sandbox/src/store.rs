@@ -50,6 +50,32 @@ const STATE_TABLES: &[&str] = &[
     "esipay_transactions",
 ];
 
+/// Columns added to a table after it first shipped, `(table, column, declaration)`: added on open
+/// to a state file that lacks them, so an older data directory keeps working.
+const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
+    // IzlyPay (sandbox/src/izly_pay): IdTransactionDebitIzly, the page's expiry, the callback's fate.
+    ("web_payments", "id_transaction", "INTEGER NOT NULL DEFAULT 0"),
+    ("web_payments", "expires_ms", "INTEGER NOT NULL DEFAULT 0"),
+    ("web_payments", "callback_url", "TEXT"),
+    ("web_payments", "callback_answer", "TEXT"),
+    ("web_payments", "callback_error", "TEXT"),
+    ("web_payments", "callback_at", "TEXT"),
+];
+
+fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
+    for (table, column, decl) in ADDED_COLUMNS {
+        let present: bool = conn.query_row(
+            &format!("SELECT COUNT(*) > 0 FROM pragma_table_info('{table}') WHERE name = ?1"),
+            [column],
+            |r| r.get(0),
+        )?;
+        if !present {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {decl}"))?;
+        }
+    }
+    Ok(())
+}
+
 pub struct Db {
     conn: Mutex<Connection>,
 }
@@ -59,6 +85,7 @@ impl Db {
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
+        add_missing_columns(&conn)?;
         Ok(Db { conn: Mutex::new(conn) })
     }
 

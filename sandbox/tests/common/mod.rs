@@ -71,3 +71,53 @@ pub async fn qr_code(s: &Sandbox, id_izly: &str, ttl: i64) -> String {
     assert_eq!(status, 201, "{v}");
     v["text"].as_str().unwrap().to_owned()
 }
+
+/// The action and the hidden inputs of the first form of a page (the sandbox's own HTML).
+pub fn form_of(html: &str) -> (String, Vec<(String, String)>) {
+    fn attr(tag: &str, name: &str) -> Option<String> {
+        let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        let end = start + tag[start..].find('"')?;
+        Some(html_unescape(&tag[start..end]))
+    }
+    let form = &html[html.find("<form").expect("a form")..];
+    let action = attr(&form[..form.find('>').unwrap()], "action").expect("a form action");
+    let mut hidden = Vec::new();
+    let mut rest = form;
+    while let Some(i) = rest.find("<input ") {
+        let tag = &rest[i..i + rest[i..].find('>').unwrap()];
+        if attr(tag, "type").as_deref() == Some("hidden") {
+            hidden.push((attr(tag, "name").unwrap(), attr(tag, "value").unwrap_or_default()));
+        }
+        rest = &rest[i + tag.len()..];
+    }
+    (action, hidden)
+}
+
+pub fn html_unescape(s: &str) -> String {
+    s.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+/// POSTs `pairs` as `application/x-www-form-urlencoded`, redirects not followed.
+pub async fn post_form(url: &str, pairs: &[(&str, &str)]) -> reqwest::Response {
+    use crous_till_core::api::encoding::encode_component;
+    let body: Vec<String> =
+        pairs.iter().map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v))).collect();
+    client()
+        .post(url)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body.join("&"))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The `Location` of a redirect.
+pub fn location(r: &reqwest::Response) -> String {
+    r.headers().get("location").expect("a Location header").to_str().unwrap().to_owned()
+}
+
+/// The value of query parameter `name` in `url`, decoded.
+pub fn query_param(url: &str, name: &str) -> Option<String> {
+    let query = url.split_once('?')?.1.split('#').next()?;
+    crous_till_core::api::encoding::parse_form(query)?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
