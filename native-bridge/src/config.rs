@@ -35,6 +35,13 @@ pub struct Cli {
     /// Let pages send raw APDUs to the card reader (off by default; never to the SAM).
     #[arg(long)]
     pub allow_raw_apdu: bool,
+    /// Demo/test mode, no PC/SC needed: one in-process simulated reader ("crous-till Simulated
+    /// Reader 00") on which a page taps the profile's [[test_cards]] with
+    /// {"type":"simulateTap","id":…,"card":"<name>"} and lifts it with {"type":"simulateRemove"};
+    /// {"type":"listTestCards"} lists the names. Without this flag those messages are refused
+    /// (error code simulationDisabled). Never on a real till.
+    #[arg(long)]
+    pub simulated: bool,
     /// Largest accepted WebSocket message, in bytes [default: 8192].
     #[arg(long)]
     pub max_message_bytes: Option<usize>,
@@ -57,6 +64,8 @@ pub struct FileConfig {
     pub sam_reader: Option<String>,
     #[serde(default)]
     pub allow_raw_apdu: bool,
+    #[serde(default)]
+    pub simulated: bool,
     pub max_message_bytes: Option<usize>,
     pub rate_per_second: Option<u32>,
     pub rate_burst: Option<u32>,
@@ -71,6 +80,8 @@ pub struct Config {
     pub profile: Option<PathBuf>,
     pub sam_reader: Option<String>,
     pub allow_raw_apdu: bool,
+    /// The in-process simulated reader instead of PC/SC.
+    pub simulated: bool,
     pub max_message_bytes: usize,
     pub rate_per_second: u32,
     pub rate_burst: u32,
@@ -84,6 +95,7 @@ impl Default for Config {
             profile: None,
             sam_reader: None,
             allow_raw_apdu: false,
+            simulated: false,
             max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
             rate_per_second: 10,
             rate_burst: 20,
@@ -117,6 +129,7 @@ impl Config {
             profile: cli.profile.clone().or(file.profile),
             sam_reader: cli.sam_reader.clone().or(file.sam_reader),
             allow_raw_apdu: cli.allow_raw_apdu || file.allow_raw_apdu,
+            simulated: cli.simulated || file.simulated,
             max_message_bytes: cli.max_message_bytes.or(file.max_message_bytes).unwrap_or(d.max_message_bytes),
             rate_per_second: cli.rate_per_second.or(file.rate_per_second).unwrap_or(d.rate_per_second),
             rate_burst: cli.rate_burst.or(file.rate_burst).unwrap_or(d.rate_burst),
@@ -164,6 +177,8 @@ mod tests {
         let config = Config::from_cli(&cli).unwrap();
         assert_eq!(config.port, 9000);
         assert_eq!(config.max_message_bytes, 8192);
+        assert!(!config.simulated);
+        assert!(Config::from_cli(&Cli::parse_from(["x", "--simulated"])).unwrap().simulated);
     }
 
     #[test]

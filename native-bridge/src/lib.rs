@@ -7,7 +7,9 @@
 //! * [`profile`]: the installable card profile, **the stand-in for the Cnous's proprietary card
 //!   specifications** (AIDs, files, offsets, keys are not public);
 //! * [`virtual_card`]: virtual cards and a virtual SAM speaking vpcd, for tests through a real pcscd;
-//! * [`pcsc_io`], [`watcher`]: PC/SC access and reader/card events;
+//! * [`reader_access`]: reading cards behind one trait, [`pcsc_io`] (pcscd) or [`simulated`] (the
+//!   in-process simulated reader of `--simulated`, on which a page taps the profile's test cards);
+//! * [`watcher`]: reader/card events and the readers' snapshot, fed by either;
 //! * [`server`], [`config`]: the WebSocket server and its configuration.
 
 pub mod apdu;
@@ -17,7 +19,9 @@ pub mod crypto;
 pub mod pcsc_io;
 pub mod profile;
 pub mod read;
+pub mod reader_access;
 pub mod server;
+pub mod simulated;
 pub mod tech;
 pub mod virtual_card;
 pub mod watcher;

@@ -1,13 +1,12 @@
 //! `crous-till-native-bridge`: see `--help` and README.md.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::Parser;
 use crous_till_native_bridge::config::{Cli, Config};
 use crous_till_native_bridge::profile::CardProfile;
-use crous_till_native_bridge::server;
-use crous_till_native_bridge::watcher::Watcher;
+use crous_till_native_bridge::simulated::SIMULATED_READER;
+use crous_till_native_bridge::{reader_access, server};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -40,8 +39,17 @@ async fn main() -> ExitCode {
         }
     };
     let hidden: Vec<String> = config.sam_reader.iter().cloned().collect();
-    let watcher = Arc::new(Watcher::spawn(hidden));
-    let (listener, bridge) = match server::bind(config, profile, watcher).await {
+    let (watcher, readers) = match reader_access::open(config.simulated, hidden, &profile) {
+        Ok(opened) => opened,
+        Err(error) => {
+            eprintln!("error: --simulated: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    if config.simulated {
+        tracing::warn!(reader = SIMULATED_READER, "SIMULATED reader: test cards only, no PC/SC (demo mode)");
+    }
+    let (listener, bridge) = match server::bind(config, profile, watcher, readers).await {
         Ok(bound) => bound,
         Err(error) => {
             eprintln!("error: cannot listen: {error}");

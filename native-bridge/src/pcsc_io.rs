@@ -5,9 +5,10 @@
 
 use pcsc::{Card, Context, Error, Protocols, Scope, ShareMode};
 
-use crate::apdu::{CardChannel, ChannelError, Counting};
+use crate::apdu::{CardChannel, ChannelError};
 use crate::profile::CardProfile;
-use crate::read::{read_card, CardRead};
+use crate::read::read_counted;
+pub use crate::read::Reading;
 use crate::tech::ReadError;
 
 /// Maps a PC/SC error to what it means for the exchange under way.
@@ -75,27 +76,20 @@ fn connect(ctx: &Context, reader: &str) -> Result<Card, ChannelError> {
     ctx.connect(&name, ShareMode::Exclusive, Protocols::ANY).map_err(map_error)
 }
 
-/// The result of a reading, with the number of APDUs it took (card + SAM).
-pub struct Reading {
-    pub card: CardRead,
-    pub apdus: usize,
-}
-
 /// Reads the card in `reader`, using the SAM in `sam_reader` when the profile needs it.
 pub fn read_reader(reader: &str, sam_reader: Option<&str>, profile: &CardProfile) -> Result<Reading, ReadError> {
     let ctx = Context::establish(Scope::User).map_err(map_error)?;
     let card = connect(&ctx, reader)?;
     let atr = card.status2_owned().map_err(map_error)?.atr().to_vec();
-    let mut channel = Counting { inner: PcscChannel::new(&card), count: 0 };
+    let mut channel = PcscChannel::new(&card);
     let sam_card = match (profile.needs_sam(), sam_reader) {
         (true, Some(sam)) => Some(connect(&ctx, sam).map_err(|_| ReadError::SamUnavailable)?),
         _ => None,
     };
-    let mut sam_channel = sam_card.as_ref().map(|c| Counting { inner: PcscChannel::new(c), count: 0 });
-    let result = read_card(&mut channel, sam_channel.as_mut().map(|c| c as &mut dyn CardChannel), &atr, profile);
-    let apdus = channel.count + sam_channel.map_or(0, |c| c.count);
+    let mut sam_channel = sam_card.as_ref().map(PcscChannel::new);
+    let result = read_counted(&mut channel, sam_channel.as_mut().map(|c| c as &mut dyn CardChannel), &atr, profile);
     let _ = card.disconnect(pcsc::Disposition::LeaveCard);
-    result.map(|card| Reading { card, apdus })
+    result
 }
 
 /// Sends one raw APDU (only when the operator enabled raw APDUs; never to the SAM reader).

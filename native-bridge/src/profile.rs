@@ -18,6 +18,8 @@ use serde::{Deserialize, Deserializer};
 use thiserror::Error;
 
 use crate::apdu::parse_hex;
+use crate::virtual_card::{Technology, TestIdentity};
+use crate::zdc;
 
 /// A whole card profile (TOML).
 #[derive(Debug, Clone, Deserialize)]
@@ -29,6 +31,33 @@ pub struct CardProfile {
     pub calypso: Option<CalypsoProfile>,
     pub classic: Option<ClassicProfile>,
     pub ultralight_c: Option<UltralightProfile>,
+    /// Named virtual test cards (`[[test_cards]]`): the cards the simulated reader can "tap"
+    /// (`--simulated`, `simulateTap`). Test profiles only; a production profile has none.
+    #[serde(default)]
+    pub test_cards: Vec<TestCardSpec>,
+}
+
+/// One named virtual test card: its technology and identifiers, laid out on the card as the rest
+/// of the profile says.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestCardSpec {
+    /// The name a page sends in `simulateTap` (unique in the profile).
+    pub name: String,
+    /// What a page may show on a button.
+    pub label: Option<String>,
+    pub technology: Technology,
+    #[serde(deserialize_with = "hex_bytes")]
+    pub uid: Vec<u8>,
+    pub id_support: String,
+    pub numero_applicatif: String,
+}
+
+impl TestCardSpec {
+    /// The identifiers the card carries.
+    pub fn identity(&self) -> TestIdentity {
+        TestIdentity::new(&self.uid, &self.id_support, &self.numero_applicatif)
+    }
 }
 
 /// DESFire EV1/EV2: SelectApplication, AuthenticateAES, ReadData (plain communication mode).
@@ -167,6 +196,11 @@ impl CardProfile {
         Self::from_toml(include_str!("../profiles/test-cards.toml")).expect("the bundled test profile is valid")
     }
 
+    /// The test card named `name`.
+    pub fn test_card(&self, name: &str) -> Option<&TestCardSpec> {
+        self.test_cards.iter().find(|c| c.name == name)
+    }
+
     /// Whether reading a card needs the SAM reader.
     pub fn needs_sam(&self) -> bool {
         self.desfire.as_ref().is_some_and(|d| d.key.is_none())
@@ -200,17 +234,61 @@ impl CardProfile {
             }
             check_layout("ultralight_c", &u.layout, u.pages as usize * 4)?;
         }
+        for (i, card) in self.test_cards.iter().enumerate() {
+            if card.name.is_empty() || self.test_cards[..i].iter().any(|c| c.name == card.name) {
+                return Err(ProfileError::Invalid(format!("[[test_cards]] name {:?} is empty or repeated", card.name)));
+            }
+            if !(4..=10).contains(&card.uid.len()) {
+                return Err(ProfileError::Invalid(format!("test card {:?}: uid must be 4 to 10 bytes", card.name)));
+            }
+            self.check_test_card(card)
+                .map_err(|why| ProfileError::Invalid(format!("test card {:?}: {why}", card.name)))?;
+        }
+        Ok(())
+    }
+}
+
+impl CardProfile {
+    /// A test card's identifiers must survive its technology's layout: written as the virtual card
+    /// writes them, they must read back unchanged (else the card could never be "tapped").
+    fn check_test_card(&self, card: &TestCardSpec) -> Result<(), String> {
+        let section = match card.technology {
+            Technology::DesfireEv1 | Technology::DesfireEv2 => {
+                self.desfire.as_ref().map(|d| (&d.layout, d.length as usize))
+            }
+            // The virtual Calypso card's record is 29 bytes.
+            Technology::Calypso => self.calypso.as_ref().map(|c| (&c.layout, 29)),
+            Technology::Classic1k | Technology::Classic4k => {
+                self.classic.as_ref().map(|c| (&c.layout, c.blocks.len() * 16))
+            }
+            Technology::UltralightC => self.ultralight_c.as_ref().map(|u| (&u.layout, u.pages as usize * 4)),
+        };
+        let (layout, len) = section.ok_or("its technology has no section in the profile")?;
+        let identity = card.identity();
+        let data = zdc::encode(layout, &identity.zdc, len).map_err(|e| e.to_string())?;
+        let back = zdc::decode(layout, &data, &card.uid).map_err(|e| e.to_string())?;
+        if back != identity.zdc {
+            return Err(format!("reads back as {back:?} with this layout"));
+        }
         Ok(())
     }
 }
 
 /// Classic sector of a block (1K: 16 sectors of 4 blocks; 4K: then 8 sectors of 16 blocks).
 pub fn classic_sector(block: u8) -> u8 {
-    if block < 128 { block / 4 } else { 32 + (block - 128) / 16 }
+    if block < 128 {
+        block / 4
+    } else {
+        32 + (block - 128) / 16
+    }
 }
 
 fn is_sector_trailer(block: u8) -> bool {
-    if block < 128 { block % 4 == 3 } else { (block - 128) % 16 == 15 }
+    if block < 128 {
+        block % 4 == 3
+    } else {
+        (block - 128) % 16 == 15
+    }
 }
 
 fn check_layout(section: &str, layout: &ZdcLayout, available: usize) -> Result<(), ProfileError> {
@@ -259,6 +337,31 @@ mod tests {
         let p = CardProfile::test_cards();
         assert!(p.desfire.is_some() && p.calypso.is_some() && p.classic.is_some() && p.ultralight_c.is_some());
         assert!(!p.needs_sam());
+        let camille = p.test_card("camille-desfire-ev2").unwrap();
+        assert_eq!((camille.id_support.as_str(), camille.numero_applicatif.as_str()), ("04A1B2C3D4E5F6", "1000001"));
+        for technology in [
+            Technology::DesfireEv1,
+            Technology::DesfireEv2,
+            Technology::Calypso,
+            Technology::Classic1k,
+            Technology::Classic4k,
+            Technology::UltralightC,
+        ] {
+            assert!(p.test_cards.iter().any(|c| c.technology == technology), "{technology:?}");
+        }
+    }
+
+    #[test]
+    fn refuses_test_cards_that_cannot_be_made() {
+        let text = include_str!("../profiles/test-cards.toml");
+        let repeated = text.replace("name = \"ines-desfire-ev2\"", "name = \"leo-desfire-ev2\"");
+        assert!(matches!(CardProfile::from_toml(&repeated), Err(ProfileError::Invalid(_))));
+        // 16 hex digits do not fit the 7-byte idSupport field.
+        let too_long = text.replace("id_support = \"04C0FFEE000001\"", "id_support = \"04C0FFEE00000102\"");
+        assert!(matches!(CardProfile::from_toml(&too_long), Err(ProfileError::Invalid(_))));
+        // A BCD field holds digits only.
+        let not_digits = text.replace("numero_applicatif = \"1000002\"", "numero_applicatif = \"10A0002\"");
+        assert!(matches!(CardProfile::from_toml(&not_digits), Err(ProfileError::Invalid(_))));
     }
 
     #[test]
@@ -269,8 +372,8 @@ mod tests {
 
     #[test]
     fn refuses_desfire_without_key_source() {
-        let text = include_str!("../profiles/test-cards.toml")
-            .replace("key = \"2B7E151628AED2A6ABF7158809CF4F3C\"", "");
+        let text =
+            include_str!("../profiles/test-cards.toml").replace("key = \"2B7E151628AED2A6ABF7158809CF4F3C\"", "");
         let text = text.replace("[desfire.sam]\nkey_no = 32\nkey_version = 0\n", "");
         assert!(CardProfile::from_toml(&text).is_err());
     }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::apdu::{hex_upper, CardChannel};
+use crate::apdu::{hex_upper, CardChannel, Counting};
 use crate::atr::{detect, CardType};
 use crate::profile::CardProfile;
 use crate::tech::calypso::Calypso;
@@ -58,4 +58,24 @@ pub fn read_card(
         id_support: zdc.id_support,
         numero_applicatif: zdc.numero_applicatif,
     })
+}
+
+/// The result of a reading, with the number of APDUs it took (card + SAM).
+pub struct Reading {
+    pub card: CardRead,
+    pub apdus: usize,
+}
+
+/// [`read_card`], counting the APDUs sent to the card and to the SAM (PC/SC and simulated readers).
+pub fn read_counted(
+    card: &mut dyn CardChannel,
+    sam: Option<&mut dyn CardChannel>,
+    atr: &[u8],
+    profile: &CardProfile,
+) -> Result<Reading, ReadError> {
+    let mut card = Counting { inner: card, count: 0 };
+    let mut sam = sam.map(|inner| Counting { inner, count: 0 });
+    let result = read_card(&mut card, sam.as_mut().map(|c| c as &mut dyn CardChannel), atr, profile);
+    let apdus = card.count + sam.map_or(0, |c| c.count);
+    result.map(|card| Reading { card, apdus })
 }

@@ -6,12 +6,18 @@
 //! Either failure answers HTTP 403 and no WebSocket is opened.
 //!
 //! Messages are JSON text frames: `{"id": …, "type": "listReaders" | "subscribe" | "unsubscribe" |
-//! "readCard" | "transmit", …}`, answered by `{"id": …, "type": "result", "result": …}` or
-//! `{"id": …, "type": "error", "code": "<stable code>", "message": …}`; events are
+//! "readCard" | "transmit" | "listTestCards" | "simulateTap" | "simulateRemove", …}`, answered by
+//! `{"id": …, "type": "result", "result": …}` or `{"id": …, "type": "error", "code": "<stable code>",
+//! "message": …}`; events are
 //! `{"type": "event", "event": "cardInserted" | "cardRemoved" | "readerAdded" | "readerRemoved", …}`.
 //! A message larger than `max_message_bytes`, or beyond the per-connection rate, is refused
 //! (error `messageTooLarge` / `rateLimited`) and has no effect; frames larger than
 //! [`HARD_FRAME_LIMIT`] close the connection. Card identifiers are never logged in full.
+//!
+//! The readers are reached through a [`ReaderAccess`]: PC/SC, or the simulated reader of
+//! `--simulated`. `simulateTap` / `simulateRemove` reach the simulated reader only; with PC/SC they
+//! are refused with `simulationDisabled` and change nothing. `listTestCards` answers in both modes
+//! (`simulated: false` and no cards with PC/SC), so a page knows whether to show tap buttons.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -29,8 +35,9 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::apdu::{hex_upper, parse_hex, redact};
 use crate::config::Config;
-use crate::pcsc_io;
 use crate::profile::CardProfile;
+use crate::reader_access::ReaderAccess;
+use crate::simulated::SimulationError;
 use crate::tech::ReadError;
 use crate::watcher::{ReaderEvent, Watcher};
 
@@ -42,21 +49,26 @@ pub struct Bridge {
     pub config: Config,
     pub profile: Arc<CardProfile>,
     pub watcher: Arc<Watcher>,
+    /// PC/SC or the simulated reader.
+    pub readers: Arc<dyn ReaderAccess>,
     /// One reading at a time.
     reading: Mutex<()>,
     /// The port actually bound (for the Host check).
     port: u16,
 }
 
-/// Binds 127.0.0.1:`config.port` and returns the listener with the bridge state.
+/// Binds 127.0.0.1:`config.port` and returns the listener with the bridge state. `watcher` and
+/// `readers` come from [`crate::reader_access::open`].
 pub async fn bind(
     config: Config,
     profile: CardProfile,
     watcher: Arc<Watcher>,
+    readers: Arc<dyn ReaderAccess>,
 ) -> std::io::Result<(TcpListener, Arc<Bridge>)> {
     let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], config.port))).await?;
     let port = listener.local_addr()?.port();
-    let bridge = Arc::new(Bridge { config, profile: Arc::new(profile), watcher, reading: Mutex::new(()), port });
+    let profile = Arc::new(profile);
+    let bridge = Arc::new(Bridge { config, profile, watcher, readers, reading: Mutex::new(()), port });
     Ok((listener, bridge))
 }
 
@@ -113,6 +125,8 @@ struct RequestMessage {
     kind: String,
     reader: Option<String>,
     apdu: Option<String>,
+    /// `simulateTap`: the test card's name.
+    card: Option<String>,
 }
 
 /// A refusal with a stable code.
@@ -241,6 +255,9 @@ async fn connection(stream: TcpStream, bridge: Arc<Bridge>) -> Result<(), tokio_
             }
             "readCard" => read_card(&bridge, request.reader.as_deref()).await,
             "transmit" => transmit(&bridge, request.reader.as_deref(), request.apdu.as_deref()).await,
+            "listTestCards" => Ok(list_test_cards(&bridge)),
+            "simulateTap" => simulate_tap(&bridge, request.card.as_deref(), request.reader.as_deref()),
+            "simulateRemove" => simulate_remove(&bridge, request.reader.as_deref()),
             other => Err(Refusal::new("unknownType", format!("unknown request type {other:?}"))),
         };
         let text = match answer {
@@ -305,7 +322,8 @@ async fn read_card(bridge: &Arc<Bridge>, reader: Option<&str>) -> Result<Value, 
     let sam = bridge.config.sam_reader.clone();
     let started = Instant::now();
     let name = reader.clone();
-    let outcome = tokio::task::spawn_blocking(move || pcsc_io::read_reader(&name, sam.as_deref(), &profile))
+    let readers = bridge.readers.clone();
+    let outcome = tokio::task::spawn_blocking(move || readers.read(&name, sam.as_deref(), &profile))
         .await
         .map_err(|_| Refusal::new("internal", "the reading task failed"))?;
     match outcome {
@@ -342,10 +360,61 @@ async fn transmit(bridge: &Arc<Bridge>, reader: Option<&str>, apdu: Option<&str>
         .filter(|a| (4..=261).contains(&a.len()))
         .ok_or_else(|| Refusal::new("badRequest", "apdu must be 4 to 261 bytes of hex"))?;
     let _reading = bridge.reading.lock().await;
-    let answer = tokio::task::spawn_blocking(move || pcsc_io::transmit_raw(&reader, &apdu))
+    let readers = bridge.readers.clone();
+    let answer = tokio::task::spawn_blocking(move || readers.transmit(&reader, &apdu))
         .await
         .map_err(|_| Refusal::new("internal", "the transmit task failed"))?;
     answer
         .map(|response| json!({"response": hex_upper(&response)}))
         .map_err(|error| refusal_of(&ReadError::Channel(error)))
+}
+
+fn simulation_refusal(error: &SimulationError) -> Refusal {
+    Refusal::new(error.code(), error.to_string())
+}
+
+fn simulation_disabled() -> Refusal {
+    Refusal::new("simulationDisabled", "the bridge reads PC/SC readers; start it with --simulated to tap test cards")
+}
+
+/// `{simulated, reader?, cardOnReader?, cards: [{name, label?, technology}]}`.
+fn list_test_cards(bridge: &Bridge) -> Value {
+    let Some(simulator) = bridge.readers.simulator() else {
+        return json!({"simulated": false, "cards": []});
+    };
+    let cards: Vec<Value> = simulator
+        .profile()
+        .test_cards
+        .iter()
+        .map(|c| {
+            let mut card = json!({"name": c.name, "technology": c.technology.as_str()});
+            if let Some(label) = &c.label {
+                card["label"] = json!(label);
+            }
+            card
+        })
+        .collect();
+    json!({
+        "simulated": true,
+        "reader": crate::simulated::SIMULATED_READER,
+        "cardOnReader": simulator.card_on_reader(),
+        "cards": cards,
+    })
+}
+
+/// `simulateTap` (`card`, `reader?`): `{reader, card, cardType}`; the events follow.
+fn simulate_tap(bridge: &Bridge, card: Option<&str>, reader: Option<&str>) -> Result<Value, Refusal> {
+    let simulator = bridge.readers.simulator().ok_or_else(simulation_disabled)?;
+    let card = card.ok_or_else(|| Refusal::new("badRequest", "simulateTap needs `card`, a test card name"))?;
+    let tapped = simulator.tap(card, reader).map_err(|e| simulation_refusal(&e))?;
+    tracing::info!(card = tapped.card, "simulated tap");
+    Ok(json!({"reader": tapped.reader, "card": tapped.card, "cardType": tapped.card_type}))
+}
+
+/// `simulateRemove` (`reader?`): `{reader, card}` (the card taken off).
+fn simulate_remove(bridge: &Bridge, reader: Option<&str>) -> Result<Value, Refusal> {
+    let simulator = bridge.readers.simulator().ok_or_else(simulation_disabled)?;
+    let card = simulator.remove(reader).map_err(|e| simulation_refusal(&e))?;
+    tracing::info!(card, "simulated removal");
+    Ok(json!({"reader": crate::simulated::SIMULATED_READER, "card": card}))
 }

@@ -7,13 +7,17 @@
 //! reports every reader removed, then establishes a new context until pcscd is back.
 //! Readers named in `hidden` (the SAM slot) give no events and are never listed: "the SAM slot never
 //! reachable from a page".
+//!
+//! The snapshot and the events are kept by a [`Feed`]; the PC/SC thread is one source feeding it,
+//! the in-process simulated reader ([`crate::simulated`]) is the other. Pages see the same events
+//! from both.
 
 use std::collections::BTreeMap;
 use std::ffi::CString;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pcsc::{Context, Error, ReaderState, Scope, State, PNP_NOTIFICATION};
 use serde::Serialize;
@@ -44,46 +48,98 @@ pub struct ReaderInfo {
 
 type Snapshot = Arc<Mutex<BTreeMap<String, Option<Vec<u8>>>>>;
 
-/// A running watcher. Dropping it stops its thread (within the poll interval).
-pub struct Watcher {
+/// The readers' state as pages see it (snapshot + events), fed by one source of reader changes.
+#[derive(Clone)]
+pub struct Feed {
     events: broadcast::Sender<ReaderEvent>,
     snapshot: Snapshot,
+}
+
+impl Feed {
+    fn new() -> Self {
+        Self { events: broadcast::channel(256).0, snapshot: Arc::default() }
+    }
+
+    fn emit(&self, event: ReaderEvent) {
+        tracing::debug!(?event, "reader event");
+        let _ = self.events.send(event);
+    }
+
+    /// A reader appeared (no card yet).
+    pub fn reader_added(&self, reader: &str) {
+        self.snapshot.lock().expect("snapshot lock").insert(reader.into(), None);
+        self.emit(ReaderEvent::ReaderAdded { reader: reader.into() });
+    }
+
+    /// A card with `atr` is now in `reader`.
+    pub fn card_inserted(&self, reader: &str, atr: &[u8]) {
+        self.snapshot.lock().expect("snapshot lock").insert(reader.into(), Some(atr.to_vec()));
+        self.emit(ReaderEvent::CardInserted { reader: reader.into(), card_type: detect(atr), atr: hex_upper(atr) });
+    }
+
+    /// The card left `reader`.
+    pub fn card_removed(&self, reader: &str) {
+        self.snapshot.lock().expect("snapshot lock").insert(reader.into(), None);
+        self.emit(ReaderEvent::CardRemoved { reader: reader.into() });
+    }
+
+    /// `reader` went away (with its card, if one was in).
+    pub fn reader_removed(&self, reader: &str) {
+        let had_card = self.snapshot.lock().expect("snapshot lock").remove(reader).flatten().is_some();
+        if had_card {
+            self.emit(ReaderEvent::CardRemoved { reader: reader.into() });
+        }
+        self.emit(ReaderEvent::ReaderRemoved { reader: reader.into() });
+    }
+
+    fn forget_all(&self) {
+        let readers: Vec<String> = self.snapshot.lock().expect("snapshot lock").keys().cloned().collect();
+        for reader in readers {
+            self.reader_removed(&reader);
+        }
+    }
+
+    fn has_card(&self, reader: &str) -> bool {
+        self.snapshot.lock().expect("snapshot lock").get(reader).is_some_and(Option::is_some)
+    }
+}
+
+/// A running watcher. Dropping it stops its PC/SC thread, if any (within the poll interval).
+pub struct Watcher {
+    feed: Feed,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
-    /// When the watcher last saw a change (for the latency benchmark).
-    pub last_change: Arc<Mutex<Option<Instant>>>,
 }
 
 /// How long one `get_status_change` waits before re-listing readers and checking for stop.
 const POLL: Duration = Duration::from_millis(500);
 
 impl Watcher {
+    /// Watches the PC/SC readers in a thread; readers named in `hidden` are left out.
     pub fn spawn(hidden: Vec<String>) -> Self {
-        let (events, _) = broadcast::channel(256);
-        let snapshot: Snapshot = Arc::default();
+        let feed = Feed::new();
         let stop = Arc::new(AtomicBool::new(false));
-        let last_change = Arc::new(Mutex::new(None));
-        let mut run = Run {
-            events: events.clone(),
-            snapshot: snapshot.clone(),
-            stop: stop.clone(),
-            hidden,
-            counts: Mutex::default(),
-        };
+        let mut run = Run { feed: feed.clone(), stop: stop.clone(), hidden, counts: Mutex::default() };
         let thread = std::thread::Builder::new()
             .name("reader-watcher".into())
             .spawn(move || run.run())
             .expect("spawn the watcher thread");
-        Self { events, snapshot, stop, thread: Some(thread), last_change }
+        Self { feed, stop, thread: Some(thread) }
+    }
+
+    /// A watcher without a thread, fed by the caller (the simulated reader).
+    pub fn fed() -> (Self, Feed) {
+        let feed = Feed::new();
+        (Self { feed: feed.clone(), stop: Arc::default(), thread: None }, feed)
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<ReaderEvent> {
-        self.events.subscribe()
+        self.feed.events.subscribe()
     }
 
     /// The visible readers and whether a card is in each.
     pub fn readers(&self) -> Vec<ReaderInfo> {
-        let map = self.snapshot.lock().expect("snapshot lock");
+        let map = self.feed.snapshot.lock().expect("snapshot lock");
         map.iter()
             .map(|(name, atr)| ReaderInfo {
                 name: name.clone(),
@@ -95,7 +151,7 @@ impl Watcher {
 
     /// The ATR of the card in `reader`, if the watcher sees one.
     pub fn card_atr(&self, reader: &str) -> Option<Vec<u8>> {
-        self.snapshot.lock().expect("snapshot lock").get(reader).cloned().flatten()
+        self.feed.snapshot.lock().expect("snapshot lock").get(reader).cloned().flatten()
     }
 }
 
@@ -109,8 +165,7 @@ impl Drop for Watcher {
 }
 
 struct Run {
-    events: broadcast::Sender<ReaderEvent>,
-    snapshot: Snapshot,
+    feed: Feed,
     stop: Arc<AtomicBool>,
     hidden: Vec<String>,
     counts: Mutex<BTreeMap<String, u32>>,
@@ -121,18 +176,13 @@ fn fatal(error: Error) -> bool {
 }
 
 impl Run {
-    fn emit(&self, event: ReaderEvent) {
-        tracing::debug!(?event, "reader event");
-        let _ = self.events.send(event);
-    }
-
     fn run(&mut self) {
         while !self.stop.load(Ordering::SeqCst) {
             match Context::establish(Scope::User) {
                 Ok(ctx) => {
                     tracing::info!("PC/SC context established");
                     self.watch(&ctx);
-                    self.forget_all();
+                    self.feed.forget_all();
                 }
                 Err(error) => {
                     tracing::debug!(%error, "pcscd not available; retrying");
@@ -140,7 +190,7 @@ impl Run {
                 }
             }
         }
-        self.forget_all();
+        self.feed.forget_all();
     }
 
     /// Watches until the context dies or stop is asked.
@@ -196,13 +246,11 @@ impl Run {
             keep
         });
         for reader in gone {
-            self.reader_removed(&reader);
+            self.feed.reader_removed(&reader);
         }
         for name in names {
             if !states.iter().any(|s| s.name() == name.as_c_str()) {
-                let reader = name.to_string_lossy().into_owned();
-                self.snapshot.lock().expect("snapshot lock").insert(reader.clone(), None);
-                self.emit(ReaderEvent::ReaderAdded { reader });
+                self.feed.reader_added(&name.to_string_lossy());
                 states.push(ReaderState::new(name.clone(), State::UNAWARE));
             }
         }
@@ -212,45 +260,20 @@ impl Run {
         let reader = state.name().to_string_lossy().into_owned();
         let event = state.event_state();
         let present = event.contains(State::PRESENT) && !event.contains(State::MUTE);
-        let before = self.snapshot.lock().expect("snapshot lock").get(&reader).cloned().flatten();
+        let before = self.feed.has_card(&reader);
         // pcsc-lite counts insertions and removals in the high word of the event state.
         let count = state.event_count();
         let last = self.counts.lock().expect("counts lock").insert(reader.clone(), count);
         let count_changed = last.is_some_and(|last| count > last + 1);
-        match (before.is_some(), present) {
-            (true, false) => self.card_removed(&reader),
-            (false, true) => self.card_inserted(&reader, state.atr()),
+        match (before, present) {
+            (true, false) => self.feed.card_removed(&reader),
+            (false, true) => self.feed.card_inserted(&reader, state.atr()),
             (true, true) if count_changed => {
                 // Pulled and put back between two waits.
-                self.card_removed(&reader);
-                self.card_inserted(&reader, state.atr());
+                self.feed.card_removed(&reader);
+                self.feed.card_inserted(&reader, state.atr());
             }
             _ => {}
-        }
-    }
-
-    fn card_inserted(&self, reader: &str, atr: &[u8]) {
-        self.snapshot.lock().expect("snapshot lock").insert(reader.into(), Some(atr.to_vec()));
-        self.emit(ReaderEvent::CardInserted { reader: reader.into(), card_type: detect(atr), atr: hex_upper(atr) });
-    }
-
-    fn card_removed(&self, reader: &str) {
-        self.snapshot.lock().expect("snapshot lock").insert(reader.into(), None);
-        self.emit(ReaderEvent::CardRemoved { reader: reader.into() });
-    }
-
-    fn reader_removed(&self, reader: &str) {
-        let had_card = self.snapshot.lock().expect("snapshot lock").remove(reader).flatten().is_some();
-        if had_card {
-            self.emit(ReaderEvent::CardRemoved { reader: reader.into() });
-        }
-        self.emit(ReaderEvent::ReaderRemoved { reader: reader.into() });
-    }
-
-    fn forget_all(&self) {
-        let readers: Vec<String> = self.snapshot.lock().expect("snapshot lock").keys().cloned().collect();
-        for reader in readers {
-            self.reader_removed(&reader);
         }
     }
 }

@@ -22,8 +22,14 @@ fn insert(technology: Technology, identity: &TestIdentity, fault: Fault) -> Inse
     Inserted::insert(CARD_PORT, card, fault, TIMEOUT).expect("vpcd accepts the card")
 }
 
+/// The profile's test card `name` (the sandbox's demo customers).
+fn named(name: &str) -> TestIdentity {
+    CardProfile::test_cards().test_card(name).expect("a test card of the profile").identity()
+}
+
+/// Camille's card (sandbox: idSupport 04A1B2C3D4E5F6, numeroApplicatif 1000001).
 fn izly_identity() -> TestIdentity {
-    TestIdentity::new(&[0x04, 0x71, 0x92, 0x8A, 0x08, 0x3C, 0x80], "36882379", "0471928A083C80")
+    named("camille-desfire-ev2")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -39,14 +45,13 @@ async fn each_technology_events_reach_two_pages_and_read_card_returns_the_ids() 
         assert!(readers.iter().any(|r| r["name"] == CARD_READER));
         assert!(!readers.iter().any(|r| r["name"] == SAM_READER), "the SAM reader is never listed");
     }
-    let calypso = TestIdentity::new(&[0x1A, 0x2B, 0x3C, 0x4D], "123456789012345", "00000000AABBCCDD");
     let cases = [
-        (Technology::DesfireEv1, "desfire-ev1", "desfire", izly_identity()),
-        (Technology::DesfireEv2, "desfire-ev2", "desfire", izly_identity()),
-        (Technology::Calypso, "calypso", "calypso", calypso),
-        (Technology::Classic1k, "classic-1k", "classic-1k", izly_identity()),
-        (Technology::Classic4k, "classic-4k", "classic-4k", izly_identity()),
-        (Technology::UltralightC, "ultralight-c", "ultralight-c", izly_identity()),
+        (Technology::DesfireEv1, "desfire-ev1", "desfire", named("camille-desfire-ev1")),
+        (Technology::DesfireEv2, "desfire-ev2", "desfire", named("camille-desfire-ev2")),
+        (Technology::Calypso, "calypso", "calypso", named("camille-calypso")),
+        (Technology::Classic1k, "classic-1k", "classic-1k", named("camille-classic-1k")),
+        (Technology::Classic4k, "classic-4k", "classic-4k", named("camille-classic-4k")),
+        (Technology::UltralightC, "ultralight-c", "ultralight-c", named("camille-ultralight-c")),
     ];
     for (n, (technology, read_type, atr_type, identity)) in cases.into_iter().enumerate() {
         let card = insert(technology, &identity, Fault::default());
@@ -106,7 +111,7 @@ async fn card_pulled_mid_read_gives_a_clean_error_and_the_bridge_keeps_serving()
     let card = insert(Technology::DesfireEv1, &izly_identity(), Fault::default());
     event(&mut page, "cardInserted", CARD_READER).await;
     let answer = request(&mut page, 3, "readCard", json!({})).await;
-    assert_eq!(answer["result"]["idSupport"], "36882379", "{answer}");
+    assert_eq!(answer["result"]["idSupport"], "04A1B2C3D4E5F6", "{answer}");
     card.remove();
 }
 
@@ -118,6 +123,7 @@ async fn desfire_key_held_by_the_sam_in_the_second_slot() {
     let bridge = start_bridge(profile, true).await;
     let sam = Inserted::insert(SAM_PORT, Box::new(VirtualSam::new(&[(32, 0, key)])), Fault::default(), TIMEOUT)
         .expect("SAM inserted");
+    tokio::task::block_in_place(|| wait_card_present(SAM_READER));
     let mut page = connect(bridge.port).await;
     request(&mut page, 1, "subscribe", json!({})).await;
     let card = insert(Technology::DesfireEv2, &izly_identity(), Fault::default());
@@ -127,7 +133,7 @@ async fn desfire_key_held_by_the_sam_in_the_second_slot() {
     assert_eq!(answer["code"], "forbiddenReader", "{answer}");
     let answer = request(&mut page, 3, "readCard", json!({})).await;
     assert_eq!(answer["result"]["cardType"], "desfire-ev2", "{answer}");
-    assert_eq!(answer["result"]["numeroApplicatif"], "0471928A083C80");
+    assert_eq!(answer["result"]["numeroApplicatif"], "1000001");
     card.remove();
     sam.remove();
 }
@@ -182,6 +188,10 @@ async fn oversized_malformed_and_disabled_requests_are_refused_without_effect() 
     assert_eq!(request(&mut page, 2, "format", json!({})).await["code"], "unknownType");
     let answer = request(&mut page, 3, "transmit", json!({"apdu": "FFCA000000"})).await;
     assert_eq!(answer["code"], "rawApduDisabled");
+    // Without --simulated, a page cannot tap test cards.
+    let answer = request(&mut page, 4, "simulateTap", json!({"card": "camille-desfire-ev2"})).await;
+    assert_eq!(answer["code"], "simulationDisabled", "{answer}");
+    assert_eq!(request(&mut page, 5, "simulateRemove", json!({})).await["code"], "simulationDisabled");
     assert_eq!(card.apdu_count(), apdus_before, "no refused request reached the card");
 
     // Rate limit: a burst beyond the allowance is refused, the connection stays.
@@ -207,7 +217,7 @@ async fn oversized_malformed_and_disabled_requests_are_refused_without_effect() 
     tokio::time::sleep(Duration::from_millis(1100)).await; // refill the rate limit
     let mut fresh = connect(bridge.port).await;
     let answer = request(&mut fresh, 5, "readCard", json!({})).await;
-    assert_eq!(answer["result"]["idSupport"], "36882379", "{answer}");
+    assert_eq!(answer["result"]["idSupport"], "04A1B2C3D4E5F6", "{answer}");
     card.remove();
 }
 

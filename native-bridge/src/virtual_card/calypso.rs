@@ -1,6 +1,6 @@
 //! A Calypso-like card: Select Application by AID, Read Record by SFI. One record holds the ZDC.
 
-use super::{get_data_uid, TestIdentity, VirtualCard};
+use super::{get_data_uid, TestIdentity, VirtualCard, FITS};
 use crate::atr::contactless_atr;
 use crate::profile::CardProfile;
 use crate::zdc;
@@ -28,7 +28,7 @@ impl VirtualCalypso {
             aid: p.aid.clone(),
             sfi: p.sfi,
             record_no: p.record,
-            record: zdc::encode(&p.layout, &identity.zdc, RECORD),
+            record: zdc::encode(&p.layout, &identity.zdc, RECORD).expect(FITS),
             selected: false,
         }
     }

@@ -1,7 +1,7 @@
 //! A DESFire-like card: GetVersion, SelectApplication, AuthenticateAES (EV1), ReadData, with the
 //! `91 xx` status words. One application (the profile's AID) with one plain-mode data file.
 
-use super::{get_data_uid, TestIdentity, VirtualCard};
+use super::{get_data_uid, TestIdentity, VirtualCard, FITS};
 use crate::atr::DESFIRE_ATR;
 use crate::crypto::{self, Block, Key};
 use crate::profile::CardProfile;
@@ -37,7 +37,7 @@ impl VirtualDesfire {
         let p = profile.desfire.as_ref().expect("profile has [desfire]");
         let len = (p.offset + p.length) as usize;
         let mut file = vec![0u8; p.offset as usize];
-        file.extend(zdc::encode(&p.layout, &identity.zdc, p.length as usize));
+        file.extend(zdc::encode(&p.layout, &identity.zdc, p.length as usize).expect(FITS));
         debug_assert_eq!(file.len(), len);
         Self {
             uid: identity.uid.clone(),

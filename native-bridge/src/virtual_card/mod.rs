@@ -4,7 +4,8 @@
 //! vpcd waits for a card on TCP 127.0.0.1:35963 ("Virtual PCD 00 00") and :35964 ("Virtual PCD
 //! 00 01"); a card is a TCP client answering 2-byte-length-framed messages; closing the socket
 //! removes the card. The card logic ([`VirtualCard`]) is independent of that transport, so the same
-//! cards also serve as in-process channels in unit tests.
+//! cards also serve as in-process channels in unit tests and on the simulated reader
+//! ([`crate::simulated`], `--simulated`). The profile's `[[test_cards]]` name the ones a page taps.
 //!
 //! None of these cards carries Cnous data or keys: their layout is `profiles/test-cards.toml`.
 
@@ -28,6 +29,18 @@ pub trait VirtualCard: Send {
 }
 
 impl<C: VirtualCard + ?Sized> VirtualCard for Box<C> {
+    fn atr(&self) -> Vec<u8> {
+        (**self).atr()
+    }
+    fn reset(&mut self) {
+        (**self).reset()
+    }
+    fn process(&mut self, apdu: &[u8]) -> Vec<u8> {
+        (**self).process(apdu)
+    }
+}
+
+impl<C: VirtualCard + ?Sized> VirtualCard for &mut C {
     fn atr(&self) -> Vec<u8> {
         (**self).atr()
     }
@@ -64,18 +77,40 @@ impl TestIdentity {
     }
 }
 
-/// Which test card to make.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which test card to make (kebab-case in a profile's `[[test_cards]]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Technology {
     DesfireEv1,
     DesfireEv2,
     Calypso,
+    #[serde(rename = "classic-1k")]
     Classic1k,
+    #[serde(rename = "classic-4k")]
     Classic4k,
     UltralightC,
 }
 
+impl Technology {
+    /// The name used in profiles and in `listTestCards`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Technology::DesfireEv1 => "desfire-ev1",
+            Technology::DesfireEv2 => "desfire-ev2",
+            Technology::Calypso => "calypso",
+            Technology::Classic1k => "classic-1k",
+            Technology::Classic4k => "classic-4k",
+            Technology::UltralightC => "ultralight-c",
+        }
+    }
+}
+
+/// The panic message of a virtual card whose identifiers do not fit the layout: test data only
+/// (a profile's `[[test_cards]]` are checked when it loads).
+pub(crate) const FITS: &str = "the test card's identifiers fit the profile's layout";
+
 /// Builds a virtual card of `technology` holding `identity`, laid out as `profile` says.
+/// A DESFire card needs the profile's test `key` (see [`can_make`]).
 pub fn make_card(technology: Technology, profile: &CardProfile, identity: &TestIdentity) -> Box<dyn VirtualCard> {
     match technology {
         Technology::DesfireEv1 => Box::new(desfire::VirtualDesfire::new(profile, identity, 0x01)),
@@ -84,6 +119,17 @@ pub fn make_card(technology: Technology, profile: &CardProfile, identity: &TestI
         Technology::Classic1k => Box::new(storage::VirtualClassic::new(profile, identity, false)),
         Technology::Classic4k => Box::new(storage::VirtualClassic::new(profile, identity, true)),
         Technology::UltralightC => Box::new(storage::VirtualUltralightC::new(profile, identity)),
+    }
+}
+
+/// Whether [`make_card`] can build `technology` from `profile`: a DESFire card is keyed with the
+/// profile's test key, absent from a production (SAM) profile.
+pub fn can_make(technology: Technology, profile: &CardProfile) -> bool {
+    match technology {
+        Technology::DesfireEv1 | Technology::DesfireEv2 => profile.desfire.as_ref().is_some_and(|d| d.key.is_some()),
+        Technology::Calypso => profile.calypso.is_some(),
+        Technology::Classic1k | Technology::Classic4k => profile.classic.is_some(),
+        Technology::UltralightC => profile.ultralight_c.is_some(),
     }
 }
 
@@ -109,26 +155,17 @@ mod tests {
     }
 
     #[test]
-    fn every_technology_reads_in_process() {
-        let id = TestIdentity::new(&[0x04, 0x71, 0x92, 0x8A, 0x08, 0x3C, 0x80], "36882379", "0471928A083C80");
-        for (tech, name) in [
-            (Technology::DesfireEv1, "desfire-ev1"),
-            (Technology::DesfireEv2, "desfire-ev2"),
-            (Technology::Classic1k, "classic-1k"),
-            (Technology::Classic4k, "classic-4k"),
-            (Technology::UltralightC, "ultralight-c"),
-        ] {
-            let got = read(tech, &id);
-            assert_eq!(got.card_type.as_str(), name);
-            assert_eq!(got.uid, "0471928A083C80");
-            assert_eq!(got.id_support, "36882379");
-            assert_eq!(got.numero_applicatif, "0471928A083C80");
+    fn every_named_test_card_reads_in_process_as_its_ids() {
+        let profile = CardProfile::test_cards();
+        for spec in &profile.test_cards {
+            let got = read(spec.technology, &spec.identity());
+            assert_eq!(got.card_type.as_str(), spec.technology.as_str(), "{}", spec.name);
+            assert_eq!(got.uid, crate::apdu::hex_upper(&spec.uid));
+            assert_eq!(
+                (got.id_support.as_str(), got.numero_applicatif.as_str()),
+                (&*spec.id_support, &*spec.numero_applicatif)
+            );
         }
-        let cal = TestIdentity::new(&[0x1A, 0x2B, 0x3C, 0x4D], "123456789012345", "00000000AABBCCDD");
-        let got = read(Technology::Calypso, &cal);
-        assert_eq!(got.card_type.as_str(), "calypso");
-        assert_eq!((got.uid.as_str(), got.id_support.as_str()), ("1A2B3C4D", "123456789012345"));
-        assert_eq!(got.numero_applicatif, "00000000AABBCCDD");
     }
 
     #[test]
@@ -137,13 +174,13 @@ mod tests {
         let mut profile = cards.clone();
         let key = profile.desfire.as_mut().unwrap().key.take().unwrap();
         assert!(profile.needs_sam());
-        let id = TestIdentity::new(&[4, 1, 2, 3, 4, 5, 6], "42", "04010203040506");
+        let id = TestIdentity::new(&[4, 1, 2, 3, 4, 5, 6], "04010203040506", "42");
         let card = make_card(Technology::DesfireEv1, &cards, &id);
         let atr = card.atr();
         let mut channel = Direct(card);
         let mut sam = Direct(sam::VirtualSam::new(&[(32, 0, key)]));
         let got = read_card(&mut channel, Some(&mut sam), &atr, &profile).unwrap();
-        assert_eq!(got.id_support, "42");
+        assert_eq!((got.id_support.as_str(), got.numero_applicatif.as_str()), ("04010203040506", "42"));
         // Without the SAM: a clean error. With a SAM holding a wrong key: authentication fails.
         let mut channel = Direct(make_card(Technology::DesfireEv1, &cards, &id));
         let err = read_card(&mut channel, None, &atr, &profile).unwrap_err();
@@ -157,7 +194,7 @@ mod tests {
     #[test]
     fn wrong_test_key_is_an_authentication_error() {
         let mut profile = CardProfile::test_cards();
-        let id = TestIdentity::new(&[4, 1, 2, 3, 4, 5, 6], "42", "04010203040506");
+        let id = TestIdentity::new(&[4, 1, 2, 3, 4, 5, 6], "04010203040506", "42");
         let card = make_card(Technology::DesfireEv1, &profile, &id);
         profile.desfire.as_mut().unwrap().key = Some([0; 16]);
         let atr = card.atr();

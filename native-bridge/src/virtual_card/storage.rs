@@ -2,7 +2,7 @@
 //! AUTHENTICATE, READ BINARY) and Ultralight C (READ BINARY of pages). The reader, not the card,
 //! answers these pseudo-APDUs in real life; the virtual card plays both.
 
-use super::{get_data_uid, TestIdentity, VirtualCard};
+use super::{get_data_uid, TestIdentity, VirtualCard, FITS};
 use crate::atr::storage_atr;
 use crate::profile::{classic_sector, CardProfile, ClassicKeyType};
 use crate::zdc;
@@ -21,7 +21,7 @@ impl VirtualClassic {
     pub fn new(profile: &CardProfile, identity: &TestIdentity, four_k: bool) -> Self {
         let p = profile.classic.as_ref().expect("profile has [classic]");
         let mut blocks = vec![[0u8; 16]; if four_k { 256 } else { 64 }];
-        let data = zdc::encode(&p.layout, &identity.zdc, p.blocks.len() * 16);
+        let data = zdc::encode(&p.layout, &identity.zdc, p.blocks.len() * 16).expect(FITS);
         for (chunk, &block) in data.chunks(16).zip(&p.blocks) {
             blocks[block as usize].copy_from_slice(chunk);
         }
@@ -94,7 +94,7 @@ impl VirtualUltralightC {
         let p = profile.ultralight_c.as_ref().expect("profile has [ultralight_c]");
         let mut pages = vec![0u8; 48 * 4];
         let start = p.start_page as usize * 4;
-        let data = zdc::encode(&p.layout, &identity.zdc, p.pages as usize * 4);
+        let data = zdc::encode(&p.layout, &identity.zdc, p.pages as usize * 4).expect(FITS);
         pages[start..start + data.len()].copy_from_slice(&data);
         pages[..identity.uid.len().min(8)].copy_from_slice(&identity.uid[..identity.uid.len().min(8)]);
         Self { uid: identity.uid.clone(), pages }

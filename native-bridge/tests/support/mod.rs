@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use crous_till_native_bridge::config::Config;
 use crous_till_native_bridge::profile::CardProfile;
+use crous_till_native_bridge::reader_access::{self, Pcsc};
 use crous_till_native_bridge::server;
 use crous_till_native_bridge::virtual_card::vpcd::{CARD_READER, SAM_READER};
 use crous_till_native_bridge::watcher::Watcher;
@@ -71,21 +72,36 @@ impl Pcscd {
     }
 
     /// Starts pcscd unless one already answers; waits for the two vpcd readers.
+    ///
+    /// vpcd binds its ports (35963/35964, inside Linux's ephemeral range) without SO_REUSEADDR: a
+    /// slot fails when a socket of another process, or a TIME_WAIT one, holds its port at start. A
+    /// pcscd started here is then restarted until both readers appear.
     pub fn start(&mut self) {
-        if !pcscd_answers() {
-            let child = Command::new("pcscd")
-                .arg("--foreground")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start pcscd (run scripts/install-pcscd.sh)");
-            self.child = Some(child);
-        }
-        let deadline = Instant::now() + TIMEOUT;
-        while !vpcd_readers_listed() {
-            assert!(Instant::now() < deadline, "pcscd did not list the vpcd readers (is vsmartcard-vpcd installed?)");
-            std::thread::sleep(Duration::from_millis(100));
+        let deadline = Instant::now() + Duration::from_secs(150);
+        loop {
+            if !pcscd_answers() {
+                let child = Command::new("pcscd")
+                    .arg("--foreground")
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .expect("start pcscd (run scripts/install-pcscd.sh)");
+                self.child = Some(child);
+            }
+            let attempt = Instant::now() + Duration::from_secs(10);
+            while !vpcd_readers_listed() && Instant::now() < attempt {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            if vpcd_readers_listed() {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline && self.owned(),
+                "pcscd did not list the vpcd readers (is vsmartcard-vpcd installed? ports 35963/35964 free?)"
+            );
+            self.stop();
+            std::thread::sleep(Duration::from_secs(2));
         }
     }
 
@@ -117,6 +133,22 @@ impl Drop for Pcscd {
     }
 }
 
+/// Waits until pcscd sees a card in `reader` (the SAM slot gives no bridge event to wait for).
+pub fn wait_card_present(reader: &str) {
+    let ctx = pcsc::Context::establish(pcsc::Scope::User).expect("pcscd");
+    let name = std::ffi::CString::new(reader).expect("reader name");
+    let mut states = vec![pcsc::ReaderState::new(name, pcsc::State::UNAWARE)];
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let _ = ctx.get_status_change(Duration::from_millis(500), &mut states);
+        if states[0].event_state().contains(pcsc::State::PRESENT) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "pcscd did not see the card in {reader}");
+        states[0].sync_current_state();
+    }
+}
+
 /// A bridge served in the test's runtime.
 pub struct TestBridge {
     pub port: u16,
@@ -139,7 +171,7 @@ pub async fn start_bridge(profile: CardProfile, sam: bool) -> TestBridge {
     };
     let _ = sam;
     let watcher = Arc::new(Watcher::spawn(vec![SAM_READER.into()]));
-    let (listener, bridge) = server::bind(config, profile, watcher.clone()).await.expect("bind");
+    let (listener, bridge) = server::bind(config, profile, watcher.clone(), Arc::new(Pcsc)).await.expect("bind");
     let port = bridge.port();
     let task = tokio::spawn(server::serve(listener, bridge));
     // The watcher has seen the readers once they are listed.
@@ -148,6 +180,16 @@ pub async fn start_bridge(profile: CardProfile, sam: bool) -> TestBridge {
         assert!(Instant::now() < deadline, "the watcher did not see the card reader");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    TestBridge { port, watcher, task }
+}
+
+/// A bridge on the in-process simulated reader (`--simulated`): no pcscd.
+pub async fn start_simulated_bridge(profile: CardProfile) -> TestBridge {
+    let config = Config { port: 0, allowed_origins: vec![ORIGIN.into()], simulated: true, ..Config::default() };
+    let (watcher, readers) = reader_access::open(true, Vec::new(), &profile).expect("a simulable profile");
+    let (listener, bridge) = server::bind(config, profile, watcher.clone(), readers).await.expect("bind");
+    let port = bridge.port();
+    let task = tokio::spawn(server::serve(listener, bridge));
     TestBridge { port, watcher, task }
 }
 
