@@ -170,16 +170,25 @@ fn own(token_pos: &PointOfSale, path: &PointOfSale) -> Result<(), Response> {
     }
 }
 
+/// The point of sale named in the path, once the token is checked and shown to be that till's own.
+fn till_in_path(
+    st: &AppState,
+    headers: &HeaderMap,
+    id_crous: &str,
+    parts: (String, String, String, String, String),
+) -> Result<PointOfSale, Response> {
+    let pos = authorized(st, headers)?;
+    let path = path_pos(id_crous, parts)?;
+    own(&pos, &path)?;
+    Ok(path)
+}
+
 async fn caisse(
     State(st): State<AppState>,
     Path((id_crous, c, g, r, d, k)): Path<(String, String, String, String, String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let pos = match authorized(&st, &headers) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let path = match path_pos(&id_crous, (c, g, r, d, k)).and_then(|p| own(&pos, &p).map(|_| p)) {
+    let path = match till_in_path(&st, &headers, &id_crous, (c, g, r, d, k)) {
         Ok(p) => p,
         Err(r) => return r,
     };
@@ -274,11 +283,7 @@ async fn tickets(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let pos = match authorized(&st, &headers) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let path = match path_pos(&id_crous, (c, g, r, d, k)).and_then(|p| own(&pos, &p).map(|_| p)) {
+    let path = match till_in_path(&st, &headers, &id_crous, (c, g, r, d, k)) {
         Ok(p) => p,
         Err(r) => return r,
     };
