@@ -4,7 +4,15 @@
 //! (`err.code === "pricing.no_price"`), so the names are fixed here, once, for every front end.
 //! A code never changes meaning; messages may be reworded.
 
+use crate::api::card_number::CardNumberError;
+use crate::api::crous::{CrousError, TicketRefused};
+use crate::api::environment::EnvironmentError;
+use crate::api::esipay::{EsipayBuildError, EsipayError, ReturnParseError};
 use crate::api::execution::{CallError, ExecutorError};
+use crate::api::izly_connect::IzlyConnectError;
+use crate::api::izly_pay::{CallbackParseError, InitPaymentError, IzlyPayError};
+use crate::api::izly_pos::{DebitBuildError, IzlyPosError};
+use crate::point_of_sale::PointOfSaleParseError;
 use crate::builder::BuildError;
 use crate::numbering::NumberingError;
 use crate::pricing::PricingError;
@@ -68,6 +76,168 @@ impl<E: ErrorCode + 'static> ErrorCode for CallError<E> {
             CallError::Api { error, .. } => error.code(),
             CallError::Executor(e) => e.code(),
         }
+    }
+}
+
+impl ErrorCode for CrousError {
+    fn code(&self) -> &'static str {
+        match self {
+            CrousError::BadRequest(_) => "crous.bad_request",
+            CrousError::Unauthorized => "crous.unauthorized",
+            CrousError::Forbidden(_) => "crous.forbidden",
+            CrousError::NotFound(_) => "crous.not_found",
+            CrousError::DuplicateTicket(_) => "crous.duplicate_ticket",
+            CrousError::Unprocessable(_) => "crous.unprocessable",
+            CrousError::Locked(_) => "crous.locked",
+            CrousError::RateLimited { .. } => "crous.rate_limited",
+            CrousError::Server { .. } => "crous.server_error",
+            CrousError::UnexpectedStatus { .. } => "crous.unexpected_status",
+            CrousError::Malformed { .. } => "crous.malformed_response",
+            CrousError::MissingToken => "crous.missing_token",
+        }
+    }
+}
+
+impl ErrorCode for TicketRefused {
+    fn code(&self) -> &'static str {
+        match self {
+            TicketRefused::Checks(_) => "ticket.check_failed",
+        }
+    }
+}
+
+impl ErrorCode for IzlyPosError {
+    fn code(&self) -> &'static str {
+        match self {
+            IzlyPosError::BadRequest(_) => "izly_pos.bad_request",
+            IzlyPosError::Unauthorized(_) => "izly_pos.unauthorized",
+            IzlyPosError::Forbidden(_) => "izly_pos.forbidden",
+            IzlyPosError::InsufficientBalance(_) => "izly_pos.insufficient_balance",
+            IzlyPosError::NotFound(_) => "izly_pos.not_found",
+            IzlyPosError::ReferenceConflict(_) => "izly_pos.reference_conflict",
+            IzlyPosError::QrCodeRejected(_) => "izly_pos.qr_code_rejected",
+            IzlyPosError::Refused(_) => "izly_pos.refused",
+            IzlyPosError::AccountBlocked(_) => "izly_pos.account_blocked",
+            IzlyPosError::RateLimited { .. } => "izly_pos.rate_limited",
+            IzlyPosError::Server { .. } => "izly_pos.server_error",
+            IzlyPosError::UnexpectedStatus { .. } => "izly_pos.unexpected_status",
+            IzlyPosError::Malformed { .. } => "izly_pos.malformed_response",
+        }
+    }
+}
+
+impl ErrorCode for DebitBuildError {
+    fn code(&self) -> &'static str {
+        match self {
+            DebitBuildError::InvalidAmount(_) => "izly_pos.invalid_amount",
+        }
+    }
+}
+
+impl ErrorCode for IzlyConnectError {
+    fn code(&self) -> &'static str {
+        match self {
+            IzlyConnectError::BadRequest(_) => "izly_connect.bad_request",
+            IzlyConnectError::Unauthorized(_) => "izly_connect.unauthorized",
+            IzlyConnectError::Forbidden(_) => "izly_connect.forbidden",
+            IzlyConnectError::NotFound(_) => "izly_connect.not_found",
+            IzlyConnectError::RateLimited { .. } => "izly_connect.rate_limited",
+            IzlyConnectError::Server { .. } => "izly_connect.server_error",
+            IzlyConnectError::UnexpectedStatus { .. } => "izly_connect.unexpected_status",
+            IzlyConnectError::Malformed { .. } => "izly_connect.malformed_response",
+        }
+    }
+}
+
+impl ErrorCode for IzlyPayError {
+    fn code(&self) -> &'static str {
+        match self {
+            IzlyPayError::OperationNotFound(_) => "izly_pay.operation_not_found",
+            IzlyPayError::BadRequest(_) => "izly_pay.bad_request",
+            IzlyPayError::Unauthorized(_) => "izly_pay.unauthorized",
+            IzlyPayError::Forbidden(_) => "izly_pay.forbidden",
+            IzlyPayError::NotFound(_) => "izly_pay.not_found",
+            IzlyPayError::Refused { .. } => "izly_pay.refused",
+            IzlyPayError::RateLimited { .. } => "izly_pay.rate_limited",
+            IzlyPayError::Server { .. } => "izly_pay.server_error",
+            IzlyPayError::UnexpectedStatus { .. } => "izly_pay.unexpected_status",
+            IzlyPayError::Malformed { .. } => "izly_pay.malformed_response",
+        }
+    }
+}
+
+impl ErrorCode for InitPaymentError {
+    fn code(&self) -> &'static str {
+        match self {
+            InitPaymentError::InvalidAmount(_) => "izly_pay.invalid_amount",
+            InitPaymentError::MissingClientOrderId => "izly_pay.missing_client_order_id",
+        }
+    }
+}
+
+impl ErrorCode for CallbackParseError {
+    fn code(&self) -> &'static str {
+        match self {
+            CallbackParseError::ContentType(_) => "izly_pay.callback_content_type",
+            CallbackParseError::Malformed(_) => "izly_pay.callback_malformed",
+        }
+    }
+}
+
+impl ErrorCode for EsipayError {
+    fn code(&self) -> &'static str {
+        match self {
+            EsipayError::InvalidParameters { .. } => "esipay.invalid_parameters",
+            EsipayError::CallerIpRefused => "esipay.caller_ip_refused",
+            EsipayError::ServiceError { .. } => "esipay.service_error",
+            EsipayError::UnexpectedStatus { .. } => "esipay.unexpected_status",
+        }
+    }
+}
+
+impl ErrorCode for EsipayBuildError {
+    fn code(&self) -> &'static str {
+        match self {
+            EsipayBuildError::InvalidAmount(_) => "esipay.invalid_amount",
+            EsipayBuildError::InvalidMonth(_) => "esipay.invalid_month",
+            EsipayBuildError::InvalidYear(_) => "esipay.invalid_year",
+            EsipayBuildError::Empty(_) => "esipay.empty_parameter",
+            EsipayBuildError::CardNumber(e) => e.code(),
+        }
+    }
+}
+
+impl ErrorCode for ReturnParseError {
+    fn code(&self) -> &'static str {
+        match self {
+            ReturnParseError::MissingField(_) => "esipay.return_missing_field",
+            ReturnParseError::InvalidAmount(_) => "esipay.return_invalid_amount",
+            ReturnParseError::Malformed(_) => "esipay.return_malformed",
+        }
+    }
+}
+
+impl ErrorCode for CardNumberError {
+    fn code(&self) -> &'static str {
+        match self {
+            CardNumberError::NotDigits => "card_number.not_digits",
+            CardNumberError::BadLength(_) => "card_number.bad_length",
+        }
+    }
+}
+
+impl ErrorCode for EnvironmentError {
+    fn code(&self) -> &'static str {
+        match self {
+            EnvironmentError::NoPreprod(_) => "environment.no_preprod",
+            EnvironmentError::InvalidBaseUrl(_) => "environment.invalid_base_url",
+        }
+    }
+}
+
+impl ErrorCode for PointOfSaleParseError {
+    fn code(&self) -> &'static str {
+        "input.invalid_point_of_sale"
     }
 }
 
