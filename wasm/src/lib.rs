@@ -8,6 +8,11 @@
 //! `.wasm`, importable by Vite or by Node through `initSync`). The TypeScript shapes are in
 //! `src/types.d.ts`, appended to the generated `.d.ts`; no `any` anywhere.
 
+pub mod call;
+pub mod client_crous;
+pub mod client_esipay;
+pub mod client_izly_pos;
+pub mod fetch;
 pub mod js;
 pub mod till;
 
@@ -15,6 +20,9 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("types.d.ts");
+
+#[wasm_bindgen(typescript_custom_section)]
+const CLIENT_TYPES: &str = include_str!("client_types.d.ts");
 
 /// The version of this package (and of the core it carries).
 #[wasm_bindgen]

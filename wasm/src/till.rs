@@ -92,6 +92,13 @@ impl Reference {
     }
 }
 
+impl Reference {
+    /// The parsed reference data, for the API clients.
+    pub fn data(&self) -> &ReferenceData {
+        &self.data
+    }
+}
+
 /// Runs the checks that need no reference data (mandatory fields, totals, payment).
 #[wasm_bindgen(js_name = checkTicketShape, unchecked_return_type = "CheckReport")]
 pub fn check_ticket_shape(

@@ -66,6 +66,24 @@ impl CrousApi {
         self.reference(token, Resource::ArticlesSocietesTarifsPeriodes, &params)
     }
 
+    /// Every request of a till's reference download, in [`Resource::ALL`]'s order: all articles,
+    /// the current prices of sociétés 10 and 8000 ([`PRICE_SOCIETES`], `periodesFutures=0`), and
+    /// the other resources whole. Read each answer with [`parse_into`].
+    pub fn till_reference_requests(&self, token: &CrousToken) -> Vec<(Resource, ApiRequest)> {
+        Resource::ALL
+            .iter()
+            .map(|&r| {
+                let request = match r {
+                    Resource::ArticlesSocietesTarifsPeriodes => {
+                        self.articles_societes_tarifs_periodes(token, &PRICE_SOCIETES, false)
+                    }
+                    _ => self.reference(token, r, &[]),
+                };
+                (r, request)
+            })
+            .collect()
+    }
+
     pub fn droits_entree(&self, token: &CrousToken) -> ApiRequest {
         self.reference(token, Resource::DroitsEntree, &[])
     }
