@@ -47,8 +47,9 @@ wasm=wasm/pkg/crous_till_bg.wasm
 [[ -f "$wasm" ]] || die "$wasm was not produced"
 
 # Size: a current binaryen from npm (wasm/tools; Debian's 108 breaks the externref table).
-if [[ ! -x wasm/tools/node_modules/.bin/wasm-opt ]] || ! wasm/tools/node_modules/.bin/wasm-opt --version | grep -q 'version 132'; then
-  log "npm ci in wasm/tools (binaryen)"
+if [[ ! -x wasm/tools/node_modules/.bin/wasm-opt ]] || ! wasm/tools/node_modules/.bin/wasm-opt --version | grep -q 'version 132' \
+   || [[ ! -x wasm/tools/node_modules/.bin/tsc ]]; then
+  log "npm ci in wasm/tools (binaryen, typescript)"
   npm ci --prefix wasm/tools --no-audit --no-fund --loglevel=error
 fi
 log "wasm-opt -Oz ($(stat -c %s "$wasm") bytes before)"
@@ -61,6 +62,9 @@ sed -i -E '/^export interface InitOutput/,/^}/ s/\bany\b/unknown/g' wasm/pkg/cro
 if grep -nE '(:\s*any\b|\bany\[\]|<any>|\|\s*any\b|\bany\s*[|;,)>])' wasm/pkg/crous_till.d.ts; then
   die "the generated .d.ts uses the type 'any'"
 fi
+# The types a till is written against compile under tsc --strict (wasm/tests/types/usage.ts).
+wasm/tools/node_modules/.bin/tsc -p wasm/tests/types/tsconfig.json || die "the package's TypeScript types do not check"
+log "TypeScript: wasm/tests/types/usage.ts checks under --strict"
 raw=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 log "OK: $wasm: $raw bytes raw, $gz bytes gzip -9"

@@ -1,0 +1,49 @@
+// Type-checked (tsc --strict, never run): a till written against the package's TypeScript types.
+// It fails to compile when a generated signature loses its type (becomes `any`) or drifts from
+// the shapes a till relies on.
+import init, {
+  Reference, CrousClient, IzlyPosClient, EsipayClient, rightHolderCustomer, checkTicketShape,
+  type ReferenceData, type PricedCart, type BuiltTicket, type CheckReport, type TicketDelivery,
+  type RightHolder, type DebitResult, type IzlyCustomer, type VatTotal, type CrousTillError, type Payment,
+} from "../../pkg/crous_till.js";
+
+// `IsAny<T>` is true only for `any`: used below to refuse an `any` sneaking into a result type.
+type IsAny<T> = 0 extends 1 & T ? true : false;
+function notAny<T>(_value: T, _proof: IsAny<T> extends true ? never : true): void {}
+
+export async function sale(data: ReferenceData, qrText: string): Promise<number> {
+  await init();
+  const reference = new Reference(data);
+  const crous = new CrousClient({ baseUrl: "http://127.0.0.1:8700", pointOfSale: "5-1-9-8-14", installationKey: "k", software: "t" });
+  const caisse = await crous.caisse();
+  notAny(caisse, true);
+  const izly = new IzlyPosClient({ baseUrl: "http://127.0.0.1:8700", pointOfSale: "5-1-9-8-14", izlyKey: caisse.cleAuthentificationIzly });
+  const holder: RightHolder = await izly.searchQrCode(qrText);
+  notAny(holder, true);
+  const priced: PricedCart = reference.priceCart([{ codeArticle: 100, quantite: "1" }], { codeSociete: holder.Societe, tarif: holder.Tarif }, "2026-11-23");
+  notAny(priced, true);
+  const draft: BuiltTicket = reference.buildTicket({
+    numbering: { lastIdTicketEntete: 0, day: null, daySequence: 0 },
+    sale: { versionLogiciel: "t", idLogiciel: 1, idTypeDistribution: 1, soldAt: "2026-11-23T12:00:00+01:00" },
+    pricedCart: priced,
+    payment: { type: "carteBancaire" },
+  });
+  const id: string | undefined = draft.ticket.idTicketEntete;
+  const paid: DebitResult = await izly.debitQrCode(qrText, priced.totalTtc, id ?? "");
+  const customer: IzlyCustomer = { ...rightHolderCustomer(holder), soldeClient: paid.debit.Balance };
+  const payment: Payment = { type: "izlyQrCode", qrCode: qrText, idTransactionIzly: paid.debit.IdTransactionIzly };
+  const built = reference.buildTicket({ numbering: draft.numbering, sale: { versionLogiciel: "t", idLogiciel: 1, idTypeDistribution: 2, soldAt: "2026-11-23T12:00:00Z" }, pricedCart: priced, customer, payment });
+  const report: CheckReport = reference.checkTicket(built.ticket);
+  const shape: CheckReport = checkTicketShape(built.ticket);
+  const vat: VatTotal[] = reference.vatTotals(built.ticket);
+  notAny(vat, true);
+  try {
+    const delivered: TicketDelivery = await crous.sendTicket(built.ticket, reference);
+    if (delivered.outcome === "duplicate") return 0;
+  } catch (e) {
+    const err = e as CrousTillError;
+    if (err.code.startsWith("network.")) return -1;
+  }
+  await new EsipayClient({ baseUrl: "http://127.0.0.1:8700", uuid: "u" }).pay("cid", { number: "4970100000000014", month: 12, year: 2030 }, 1);
+  return report.violations.length + shape.violations.length;
+}
