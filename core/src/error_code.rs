@@ -10,11 +10,11 @@ use crate::api::environment::EnvironmentError;
 use crate::api::esipay::{EsipayBuildError, EsipayError, ReturnParseError};
 use crate::api::execution::{CallError, ExecutorError};
 use crate::api::izly_connect::IzlyConnectError;
-use crate::api::izly_pay::{CallbackParseError, InitPaymentError, IzlyPayError};
+use crate::api::izly_pay::{CallbackParseError, CallbackVerification, InitPaymentError, IzlyPayError};
 use crate::api::izly_pos::{DebitBuildError, IzlyPosError};
-use crate::point_of_sale::PointOfSaleParseError;
 use crate::builder::BuildError;
 use crate::numbering::NumberingError;
+use crate::point_of_sale::PointOfSaleParseError;
 use crate::pricing::PricingError;
 
 /// An error with a stable code, `area.reason` in snake_case.
@@ -184,6 +184,19 @@ impl ErrorCode for CallbackParseError {
     }
 }
 
+impl ErrorCode for CallbackVerification {
+    fn code(&self) -> &'static str {
+        match self {
+            CallbackVerification::ReportedError(_) => "izly_pay.callback_reported_error",
+            CallbackVerification::OperationMismatch { .. } => "izly_pay.callback_operation_mismatch",
+            CallbackVerification::OrderMismatch { .. } => "izly_pay.callback_order_mismatch",
+            CallbackVerification::AmountMismatch { .. } => "izly_pay.callback_amount_mismatch",
+            CallbackVerification::NotCompleted(_) => "izly_pay.callback_not_completed",
+            CallbackVerification::OperationError(_) => "izly_pay.callback_operation_error",
+        }
+    }
+}
+
 impl ErrorCode for EsipayError {
     fn code(&self) -> &'static str {
         match self {
@@ -238,6 +251,51 @@ impl ErrorCode for EnvironmentError {
 impl ErrorCode for PointOfSaleParseError {
     fn code(&self) -> &'static str {
         "input.invalid_point_of_sale"
+    }
+}
+
+impl ErrorCode for crate::outbox::StoreError {
+    fn code(&self) -> &'static str {
+        use crate::outbox::StoreError;
+        match self {
+            StoreError::Conflict(_) => "outbox.store_conflict",
+            StoreError::Failed(_) => "outbox.store_failed",
+        }
+    }
+}
+
+impl ErrorCode for crate::outbox::OutboxError {
+    fn code(&self) -> &'static str {
+        use crate::journal::{AppendError, CloseError};
+        use crate::outbox::OutboxError;
+        match self {
+            OutboxError::MissingTicketId => "outbox.missing_ticket_id",
+            OutboxError::InvalidTicketId(_) => "outbox.invalid_ticket_id",
+            OutboxError::ConflictingTicket { .. } => "outbox.conflicting_ticket",
+            OutboxError::TicketIdNotAfterLast { .. } => "outbox.ticket_id_not_after_last",
+            OutboxError::Journal(e) => match e {
+                AppendError::NoBusinessDay => "journal.no_business_day",
+                AppendError::DateBeforePrevious { .. } => "journal.date_before_previous",
+                AppendError::PeriodClosed { .. } => "journal.period_closed",
+                AppendError::Incomplete(_) => "journal.incomplete_ticket",
+                AppendError::Exhausted => "journal.exhausted",
+                AppendError::Canonical(_) => "journal.not_canonical",
+            },
+            OutboxError::Close(e) => match e {
+                CloseError::AlreadyClosed { .. } | CloseError::InsideClosedPeriod { .. } => "journal.already_closed",
+                CloseError::EarlierPeriodOpen { .. } | CloseError::FinerNotClosed { .. } => "journal.period_still_open",
+                _ => "journal.cannot_close",
+            },
+            OutboxError::Canonical(_) => "outbox.not_canonical",
+            OutboxError::StaleCommit => "outbox.stale_commit",
+            OutboxError::NotInFlight { .. } => "outbox.not_in_flight",
+            OutboxError::UnknownTicket { .. } => "outbox.unknown_ticket",
+            OutboxError::NotRefused { .. } => "outbox.not_refused",
+            OutboxError::ClosureEntries { .. } => "outbox.closure_entries_mismatch",
+            OutboxError::Corrupt(_) => "outbox.corrupt",
+            OutboxError::JournalBroken(_) => "journal.broken",
+            OutboxError::Store(e) => e.code(),
+        }
     }
 }
 

@@ -56,6 +56,7 @@ pub mod journal;
 pub mod lenient;
 pub mod money;
 pub mod numbering;
+pub mod outbox;
 pub mod point_of_sale;
 pub mod pricing;
 pub mod receipt;

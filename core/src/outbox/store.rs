@@ -1,0 +1,286 @@
+//! Storage behind the outbox: the [`OutboxStore`] trait for synchronous stores (SQLite in
+//! Node, the in-memory [`MemoryStore`] of tests), and [`DurableOutbox`], which drives an
+//! [`Outbox`] over one: plan → persist → apply, so a ticket is handed out for sending only once
+//! its row and `sending` mark are stored.
+//!
+//! An asynchronous store (IndexedDB from wasm) does the same three steps itself around each
+//! `await`: `let c = outbox.enqueue(t, now)?; await putAll(c.writes()); outbox.apply(c)?`.
+
+use super::entry::{EpochMillis, OutboxEntry, Status};
+use super::error::{OutboxError, StoreError};
+use super::outcome::SendOutcome;
+use super::policy::OutboxPolicy;
+use super::queue::Outbox;
+use super::view::QueueView;
+use super::write::{Commit, Dispatch, Write};
+use crate::journal::{Closure, Head, Journal, JournalEntry, Period};
+use crate::point_of_sale::PointOfSale;
+use crate::ticket::Ticket;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Everything stored for one point of sale, as loaded at start-up.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Snapshot {
+    /// Outbox rows, any order.
+    pub rows: Vec<OutboxEntry>,
+    /// Journal entries in sequence order.
+    pub journal: Vec<JournalEntry>,
+    /// Closures in sequence order.
+    pub closures: Vec<Closure>,
+    /// The head marker, if one was ever stored.
+    pub head: Option<Head>,
+}
+
+/// A synchronous store of outbox rows and of the journal.
+pub trait OutboxStore {
+    /// What is stored for `point_of_sale` (empty for a new till).
+    fn load(&self, point_of_sale: PointOfSale) -> Result<Snapshot, StoreError>;
+
+    /// Performs every write, checking each precondition ([`Write`]), or none of them.
+    fn commit(&mut self, writes: &[Write]) -> Result<(), StoreError>;
+
+    /// Journal entries with a sequence of at least `from`, in order (what a closure covers).
+    fn journal_from(&self, point_of_sale: PointOfSale, from: u64) -> Result<Vec<JournalEntry>, StoreError> {
+        Ok(self.load(point_of_sale)?.journal.into_iter().filter(|e| e.sequence >= from).collect())
+    }
+}
+
+/// What [`DurableOutbox::enqueue`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Enqueued {
+    /// Journaled and queued under this sequence.
+    Queued { sequence: u64 },
+    /// The identical ticket was already there: nothing written.
+    AlreadyQueued { sequence: u64 },
+}
+
+/// An [`Outbox`] that persists each commit in `S` before taking it in.
+#[derive(Debug)]
+pub struct DurableOutbox<S> {
+    store: S,
+    outbox: Outbox,
+}
+
+impl<S: OutboxStore> DurableOutbox<S> {
+    /// Loads the point of sale's rows and journal, verifies the journal against its head marker
+    /// ([`Journal::restore`]) and rebuilds the outbox: what a restart does.
+    pub fn open(store: S, point_of_sale: PointOfSale, policy: OutboxPolicy) -> Result<Self, OutboxError> {
+        let snapshot = store.load(point_of_sale)?;
+        let journal = Journal::restore(point_of_sale, snapshot.journal, snapshot.closures, snapshot.head.as_ref())
+            .map_err(|report| {
+                OutboxError::JournalBroken(report.first().map_or_else(|| "unknown".into(), |f| f.to_string()))
+            })?;
+        let outbox = Outbox::restore_with_journal(policy, snapshot.rows, &journal)?;
+        Ok(DurableOutbox { store, outbox })
+    }
+
+    fn persist(&mut self, commit: Commit) -> Result<Option<Dispatch>, OutboxError> {
+        if !commit.is_empty() {
+            self.store.commit(commit.writes())?;
+        }
+        self.outbox.apply(commit)
+    }
+
+    /// Journals and queues a finished sale's ticket (see [`Outbox::enqueue`]).
+    pub fn enqueue(&mut self, ticket: Ticket, now: EpochMillis) -> Result<Enqueued, OutboxError> {
+        let id = ticket.id_ticket_entete.clone().ok_or(OutboxError::MissingTicketId)?;
+        let commit = self.outbox.enqueue(ticket, now)?;
+        let fresh = !commit.is_empty();
+        self.persist(commit)?;
+        let sequence = self.outbox.entry(&id).map(|e| e.sequence).ok_or(OutboxError::UnknownTicket { id })?;
+        Ok(if fresh { Enqueued::Queued { sequence } } else { Enqueued::AlreadyQueued { sequence } })
+    }
+
+    /// Marks the due ticket `sending`, stores the mark, and hands it out; `None` when nothing is
+    /// due ([`Outbox::next_to_send`] says why).
+    pub fn begin_send(&mut self, now: EpochMillis) -> Result<Option<Dispatch>, OutboxError> {
+        match self.outbox.begin_send(now) {
+            Some(commit) => self.persist(commit),
+            None => Ok(None),
+        }
+    }
+
+    /// Stores how the send of `dispatch` ended.
+    pub fn record(
+        &mut self,
+        dispatch: &Dispatch,
+        outcome: &SendOutcome,
+        now: EpochMillis,
+        jitter: f64,
+    ) -> Result<(), OutboxError> {
+        let commit = self.outbox.record(dispatch, outcome, now, jitter)?;
+        self.persist(commit).map(drop)
+    }
+
+    /// Puts a refused ticket back in the queue.
+    pub fn requeue_refused(&mut self, id_ticket_entete: &str, now: EpochMillis) -> Result<(), OutboxError> {
+        let commit = self.outbox.requeue_refused(id_ticket_entete, now)?;
+        self.persist(commit).map(drop)
+    }
+
+    /// Deletes the rows delivered before `delivered_before` ([`Outbox::prune_delivered`]);
+    /// returns how many.
+    pub fn prune_delivered(&mut self, delivered_before: EpochMillis) -> Result<usize, OutboxError> {
+        let commit = self.outbox.prune_delivered(delivered_before);
+        let pruned = commit.writes().len();
+        self.persist(commit)?;
+        Ok(pruned)
+    }
+
+    /// Closes a day, month or year of the journal.
+    pub fn close(&mut self, period: Period) -> Result<(), OutboxError> {
+        let from = self.outbox.closure_state().through_sequence(period.kind()) + 1;
+        let entries = self.store.journal_from(self.outbox.point_of_sale(), from)?;
+        let commit = self.outbox.close(period, &entries)?;
+        self.persist(commit).map(drop)
+    }
+
+    /// The caller holds a fresh Crous token again.
+    pub fn authenticated(&mut self) {
+        self.outbox.authenticated();
+    }
+
+    pub fn view(&self, now: EpochMillis) -> QueueView {
+        self.outbox.view(now)
+    }
+
+    pub fn outbox(&self) -> &Outbox {
+        &self.outbox
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    pub fn store_mut(&mut self) -> &mut S {
+        &mut self.store
+    }
+
+    /// Gives the store back (what a restart reopens).
+    pub fn into_store(self) -> S {
+        self.store
+    }
+}
+
+/// One point of sale's data in a [`MemoryStore`].
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Stored {
+    rows: BTreeMap<u64, OutboxEntry>,
+    ids: BTreeSet<String>,
+    journal: Vec<JournalEntry>,
+    closures: Vec<Closure>,
+    head: Option<Head>,
+}
+
+impl Stored {
+    fn perform(&mut self, write: &Write) -> Result<(), StoreError> {
+        let conflict = |why: String| Err(StoreError::Conflict(why));
+        match write {
+            Write::AppendJournalEntry { entry } => {
+                if entry.sequence != self.journal.len() as u64 + 1 {
+                    return conflict(format!("journal entry {} after {}", entry.sequence, self.journal.len()));
+                }
+                self.journal.push(entry.clone());
+            }
+            Write::AppendClosure { closure } => {
+                if closure.sequence != self.closures.len() as u64 + 1 {
+                    return conflict(format!("closure {} after {}", closure.sequence, self.closures.len()));
+                }
+                self.closures.push(closure.clone());
+            }
+            Write::PutHead { head } => self.head = Some(head.clone()),
+            Write::InsertEntry { entry } => {
+                if self.rows.contains_key(&entry.sequence) || self.ids.contains(&entry.id_ticket_entete) {
+                    return conflict(format!("row {} ({}) exists", entry.sequence, entry.id_ticket_entete));
+                }
+                self.ids.insert(entry.id_ticket_entete.clone());
+                self.rows.insert(entry.sequence, entry.clone());
+            }
+            Write::UpdateEntry { entry, expected_revision } => match self.rows.get(&entry.sequence) {
+                Some(stored)
+                    if stored.revision == *expected_revision
+                        && entry.revision == expected_revision + 1
+                        && stored.id_ticket_entete == entry.id_ticket_entete =>
+                {
+                    self.rows.insert(entry.sequence, entry.clone());
+                }
+                Some(stored) => {
+                    return conflict(format!(
+                        "row {} is at revision {}, not {expected_revision}",
+                        entry.sequence, stored.revision
+                    ))
+                }
+                None => return conflict(format!("row {} does not exist", entry.sequence)),
+            },
+            Write::DeleteEntry { sequence, expected_revision, .. } => match self.rows.get(sequence) {
+                Some(stored) if stored.revision == *expected_revision && stored.status == Status::Delivered => {
+                    self.ids.remove(&stored.id_ticket_entete);
+                    self.rows.remove(sequence);
+                }
+                _ => return conflict(format!("row {sequence} is not delivered at revision {expected_revision}")),
+            },
+        }
+        Ok(())
+    }
+}
+
+/// An in-memory [`OutboxStore`], all or nothing per commit, with failure injection for tests.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryStore {
+    points: BTreeMap<PointOfSale, Stored>,
+    fail_next: Option<StoreError>,
+    commits: u64,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        MemoryStore::default()
+    }
+
+    /// The next commit fails with `error`, writing nothing.
+    pub fn fail_next_commit(&mut self, error: StoreError) {
+        self.fail_next = Some(error);
+    }
+
+    /// Commits performed so far.
+    pub fn commits(&self) -> u64 {
+        self.commits
+    }
+
+    /// The stored journal entries, to tamper with in tests.
+    pub fn journal_mut(&mut self, point_of_sale: PointOfSale) -> &mut Vec<JournalEntry> {
+        &mut self.points.entry(point_of_sale).or_default().journal
+    }
+
+    /// Changes a stored row behind the outbox's back (tests of concurrent writers).
+    pub fn overwrite_row(&mut self, entry: OutboxEntry) {
+        self.points.entry(entry.point_of_sale).or_default().rows.insert(entry.sequence, entry);
+    }
+}
+
+impl OutboxStore for MemoryStore {
+    fn load(&self, point_of_sale: PointOfSale) -> Result<Snapshot, StoreError> {
+        let stored = self.points.get(&point_of_sale).cloned().unwrap_or_default();
+        Ok(Snapshot {
+            rows: stored.rows.into_values().collect(),
+            journal: stored.journal,
+            closures: stored.closures,
+            head: stored.head,
+        })
+    }
+
+    fn commit(&mut self, writes: &[Write]) -> Result<(), StoreError> {
+        if let Some(error) = self.fail_next.take() {
+            return Err(error);
+        }
+        let mut touched: BTreeMap<PointOfSale, Stored> = BTreeMap::new();
+        for write in writes {
+            let pos = write.point_of_sale();
+            let stored = touched.entry(pos).or_insert_with(|| self.points.get(&pos).cloned().unwrap_or_default());
+            stored.perform(write)?;
+        }
+        self.points.extend(touched);
+        self.commits += 1;
+        Ok(())
+    }
+}
