@@ -48,8 +48,8 @@ wasm=wasm/pkg/crous_till_bg.wasm
 
 # Size: a current binaryen from npm (wasm/tools; Debian's 108 breaks the externref table).
 if [[ ! -x wasm/tools/node_modules/.bin/wasm-opt ]] || ! wasm/tools/node_modules/.bin/wasm-opt --version | grep -q 'version 132' \
-   || [[ ! -x wasm/tools/node_modules/.bin/tsc ]]; then
-  log "npm ci in wasm/tools (binaryen, typescript)"
+   || [[ ! -x wasm/tools/node_modules/.bin/tsc ]] || [[ ! -d wasm/tools/node_modules/fake-indexeddb ]]; then
+  log "npm ci in wasm/tools (binaryen, typescript, fake-indexeddb)"
   npm ci --prefix wasm/tools --no-audit --no-fund --loglevel=error
 fi
 log "wasm-opt -Oz ($(stat -c %s "$wasm") bytes before)"

@@ -30,8 +30,8 @@ struct Options {
 /// A core parser of the Crous API.
 type CrousParser<T> = fn(u16, &[(String, String)], &[u8]) -> Result<T, CrousError>;
 
-struct Inner {
-    api: CrousApi,
+pub(crate) struct Inner {
+    pub(crate) api: CrousApi,
     key: InstallationKey,
     retry: RetryOptions,
     token: RefCell<Option<CrousToken>>,
@@ -40,7 +40,7 @@ struct Inner {
 /// The Crous API of one point of sale.
 #[wasm_bindgen]
 pub struct CrousClient {
-    inner: Rc<Inner>,
+    pub(crate) inner: Rc<Inner>,
 }
 
 #[wasm_bindgen]
@@ -148,8 +148,13 @@ fn delivery(outcome: &str, id: &str, attempts: u32) -> Result<JsValue, JsValue> 
 }
 
 impl Inner {
+    /// Forgets the token, so that the next call authenticates again.
+    pub(crate) fn forget_token(&self) {
+        *self.token.borrow_mut() = None;
+    }
+
     /// The current token, or a new one.
-    async fn token(&self) -> Result<CrousToken, CallError<CrousError>> {
+    pub(crate) async fn token(&self) -> Result<CrousToken, CallError<CrousError>> {
         if let Some(t) = self.token.borrow().clone() {
             return Ok(t);
         }
@@ -168,7 +173,7 @@ impl Inner {
     }
 
     /// Calls with the current token; on 401, authenticates again and calls once more.
-    async fn authed_answer<T>(
+    pub(crate) async fn authed_answer<T>(
         &self,
         build: impl Fn(&CrousApi, &CrousToken) -> ApiRequest,
         parser: CrousParser<T>,

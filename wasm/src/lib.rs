@@ -14,6 +14,7 @@ pub mod client_esipay;
 pub mod client_izly_pos;
 pub mod fetch;
 pub mod js;
+pub mod outbox;
 pub mod till;
 
 use wasm_bindgen::prelude::*;
@@ -23,6 +24,9 @@ const TYPES: &str = include_str!("types.d.ts");
 
 #[wasm_bindgen(typescript_custom_section)]
 const CLIENT_TYPES: &str = include_str!("client_types.d.ts");
+
+#[wasm_bindgen(typescript_custom_section)]
+const OUTBOX_TYPES: &str = include_str!("outbox_types.d.ts");
 
 /// The version of this package (and of the core it carries).
 #[wasm_bindgen]

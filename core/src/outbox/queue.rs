@@ -4,6 +4,7 @@ use super::entry::{Delivery, EpochMillis, LastError, OutboxEntry, Status};
 use super::error::OutboxError;
 use super::outcome::{Failure, SendOutcome};
 use super::policy::{later, OutboxPolicy};
+use super::store::Snapshot;
 use super::write::{Commit, Dispatch, Effect, Write};
 use crate::journal::canonical::to_canonical_json;
 use crate::journal::FORMAT_VERSION;
@@ -109,6 +110,17 @@ impl Outbox {
             }
         }
         Ok(outbox)
+    }
+
+    /// Rebuilds the outbox from everything a store loaded: verifies the journal against its head
+    /// marker ([`Journal::restore`]), then [`Outbox::restore_with_journal`]. What a restart does,
+    /// for synchronous stores ([`super::DurableOutbox::open`]) and asynchronous ones alike.
+    pub fn open(point_of_sale: PointOfSale, policy: OutboxPolicy, snapshot: Snapshot) -> Result<Self, OutboxError> {
+        let journal = Journal::restore(point_of_sale, snapshot.journal, snapshot.closures, snapshot.head.as_ref())
+            .map_err(|report| {
+                OutboxError::JournalBroken(report.first().map_or_else(|| "unknown".into(), |f| f.to_string()))
+            })?;
+        Outbox::restore_with_journal(policy, snapshot.rows, &journal)
     }
 
     /// [`Outbox::restore`] with the tips taken from a verified journal

@@ -13,13 +13,15 @@ use super::policy::OutboxPolicy;
 use super::queue::Outbox;
 use super::view::QueueView;
 use super::write::{Commit, Dispatch, Write};
-use crate::journal::{Closure, Head, Journal, JournalEntry, Period};
+use crate::journal::{Closure, Head, JournalEntry, Period};
 use crate::point_of_sale::PointOfSale;
 use crate::ticket::Ticket;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Everything stored for one point of sale, as loaded at start-up.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Everything stored for one point of sale, as loaded at start-up (JSON: `{rows, journal,
+/// closures, head}`, what an asynchronous store such as IndexedDB hands to the wasm binding).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Snapshot {
     /// Outbox rows, any order.
     pub rows: Vec<OutboxEntry>,
@@ -63,14 +65,10 @@ pub struct DurableOutbox<S> {
 
 impl<S: OutboxStore> DurableOutbox<S> {
     /// Loads the point of sale's rows and journal, verifies the journal against its head marker
-    /// ([`Journal::restore`]) and rebuilds the outbox: what a restart does.
+    /// ([`crate::journal::Journal::restore`]) and rebuilds the outbox: what a restart does.
     pub fn open(store: S, point_of_sale: PointOfSale, policy: OutboxPolicy) -> Result<Self, OutboxError> {
         let snapshot = store.load(point_of_sale)?;
-        let journal = Journal::restore(point_of_sale, snapshot.journal, snapshot.closures, snapshot.head.as_ref())
-            .map_err(|report| {
-                OutboxError::JournalBroken(report.first().map_or_else(|| "unknown".into(), |f| f.to_string()))
-            })?;
-        let outbox = Outbox::restore_with_journal(policy, snapshot.rows, &journal)?;
+        let outbox = Outbox::open(point_of_sale, policy, snapshot)?;
         Ok(DurableOutbox { store, outbox })
     }
 

@@ -1,0 +1,103 @@
+// IndexedDB storage for the ticket outbox (the `OutboxStore` the wasm TicketOutbox writes
+// through). One database per point of sale; object stores keyed by `sequence`: "rows" (outbox
+// rows, unique index on idTicketEntete), "journal", "closures"; "meta" holds the head marker.
+// Core plans every write (wasm/src/outbox.rs); this file only performs a commit's writes in ONE
+// readwrite transaction, checking each write's precondition, and aborts the whole transaction
+// on the first that fails: all or nothing.
+
+const STORES = ["rows", "journal", "closures", "meta"];
+
+export function openIdbOutboxStore(pointOfSale, name) {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(name || `crous-till-outbox-${pointOfSale}`, 1);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      db.createObjectStore("rows", { keyPath: "sequence" }).createIndex("idTicketEntete", "idTicketEntete", { unique: true });
+      db.createObjectStore("journal", { keyPath: "sequence" });
+      db.createObjectStore("closures", { keyPath: "sequence" });
+      db.createObjectStore("meta");
+    };
+    request.onsuccess = () => resolve(new IdbOutboxStore(request.result));
+    request.onerror = () => reject(storeError("outbox.store_failed", request.error));
+  });
+}
+
+function storeError(code, cause) {
+  const e = new Error(cause && cause.message ? cause.message : String(cause));
+  e.name = "CrousTillError";
+  e.code = code;
+  return e;
+}
+
+class IdbOutboxStore {
+  constructor(db) {
+    this.db = db;
+  }
+
+  load() {
+    return new Promise((resolve, reject) => {
+      const tx = this.db.transaction(STORES, "readonly");
+      const out = { rows: [], journal: [], closures: [], head: null };
+      tx.objectStore("rows").getAll().onsuccess = (e) => (out.rows = e.target.result);
+      tx.objectStore("journal").getAll().onsuccess = (e) => (out.journal = e.target.result);
+      tx.objectStore("closures").getAll().onsuccess = (e) => (out.closures = e.target.result);
+      tx.objectStore("meta").get("head").onsuccess = (e) => (out.head = e.target.result ?? null);
+      tx.oncomplete = () => resolve(out);
+      tx.onerror = () => reject(storeError("outbox.store_failed", tx.error));
+    });
+  }
+
+  commit(writes) {
+    return new Promise((resolve, reject) => {
+      const tx = this.db.transaction(STORES, "readwrite");
+      let refused = null;
+      const refuse = (why) => {
+        refused = storeError("outbox.store_conflict", why);
+        tx.abort();
+      };
+      tx.oncomplete = () => resolve();
+      tx.onabort = () => reject(refused || storeError("outbox.store_failed", tx.error || "aborted"));
+      const step = (i) => {
+        if (i === writes.length || refused) return;
+        const w = writes[i];
+        const next = () => step(i + 1);
+        const appendAfterCount = (store, record) => {
+          const s = tx.objectStore(store);
+          s.count().onsuccess = (e) => {
+            if (e.target.result !== record.sequence - 1) return refuse(`${store} ${record.sequence} after ${e.target.result}`);
+            s.add(record).onsuccess = next;
+          };
+        };
+        const rows = tx.objectStore("rows");
+        switch (w.op) {
+          case "appendJournalEntry": return appendAfterCount("journal", w.entry);
+          case "appendClosure": return appendAfterCount("closures", w.closure);
+          case "putHead": tx.objectStore("meta").put(w.head, "head").onsuccess = next; return;
+          // add() fails on an existing sequence, the unique index on an existing idTicketEntete.
+          case "insertEntry": rows.add(w.entry).onsuccess = next; return;
+          case "updateEntry":
+            rows.get(w.entry.sequence).onsuccess = (e) => {
+              const stored = e.target.result;
+              if (!stored || stored.revision !== w.expectedRevision || stored.idTicketEntete !== w.entry.idTicketEntete) {
+                return refuse(`row ${w.entry.sequence} is not at revision ${w.expectedRevision}`);
+              }
+              rows.put(w.entry).onsuccess = next;
+            };
+            return;
+          case "deleteEntry":
+            rows.get(w.sequence).onsuccess = (e) => {
+              const stored = e.target.result;
+              if (!stored || stored.status !== "delivered" || stored.revision !== w.expectedRevision) {
+                return refuse(`row ${w.sequence} is not delivered at revision ${w.expectedRevision}`);
+              }
+              rows.delete(w.sequence).onsuccess = next;
+            };
+            return;
+          default:
+            return refuse(`unknown write ${w.op}`);
+        }
+      };
+      step(0);
+    });
+  }
+}

@@ -1,0 +1,207 @@
+//! `TicketOutbox`: the browser till's durable ticket queue. Core's outbox decides everything
+//! (what is written, in which order, what is sent when, what an answer means); this binding only
+//! awaits the JavaScript store (IndexedDB: `openIndexedDbOutboxStore`) and the Crous API.
+//!
+//! Each step is core's plan → persist → apply: a ticket is journaled and stored before it can
+//! be sent, marked `sending` (and that mark stored) before the request leaves, and a 201 or 409
+//! stores it `delivered` so it is never sent again, across reloads and network loss.
+
+use crate::client_crous::{CrousClient, Inner as CrousInner};
+use crate::js::{core_error, error, from_js, to_js};
+use crate::till::Reference;
+use crous_till_core::api::crous::{parse_ticket, CrousApi, CrousToken, TicketOptions, TicketRefused};
+use crous_till_core::api::execution::Called;
+use crous_till_core::outbox::{Commit, Dispatch, Next, Outbox, OutboxPolicy, SendOutcome, Snapshot};
+use crous_till_core::reference::ReferenceData;
+use crous_till_core::ticket::Ticket;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+#[wasm_bindgen]
+extern "C" {
+    /// What the outbox needs of a store (`OutboxStore` in TypeScript).
+    #[wasm_bindgen(typescript_type = "OutboxStore")]
+    pub type JsOutboxStore;
+    #[wasm_bindgen(method, catch)]
+    fn load(this: &JsOutboxStore, point_of_sale: &str) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn commit(this: &JsOutboxStore, writes: JsValue) -> Result<js_sys::Promise, JsValue>;
+}
+
+#[wasm_bindgen(module = "/src/js/idb_outbox_store.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = openIdbOutboxStore)]
+    fn open_idb_outbox_store(point_of_sale: &str, name: Option<String>) -> js_sys::Promise;
+}
+
+/// The IndexedDB store of a till's outbox (one database per point of sale, named
+/// `crous-till-outbox-<pointOfSale>` unless `name` is given). Browser only.
+#[wasm_bindgen(js_name = openIndexedDbOutboxStore, unchecked_return_type = "Promise<OutboxStore>")]
+pub fn open_indexed_db_outbox_store(point_of_sale: &str, name: Option<String>) -> js_sys::Promise {
+    open_idb_outbox_store(point_of_sale, name)
+}
+
+struct Inner {
+    outbox: RefCell<Outbox>,
+    store: JsOutboxStore,
+    crous: Rc<CrousInner>,
+    reference: ReferenceData,
+    pumping: Cell<bool>,
+}
+
+/// The ticket queue of one till, over a store and a Crous client.
+#[wasm_bindgen]
+pub struct TicketOutbox {
+    inner: Rc<Inner>,
+}
+
+#[wasm_bindgen]
+impl CrousClient {
+    /// Opens this till's outbox over `store`: loads it, verifies the journal's chain, and
+    /// resumes (a ticket left `sending` by a closed page is due again). Rejects with
+    /// `outbox.journal_broken` or `outbox.corrupt` when the stored data was tampered with.
+    #[wasm_bindgen(js_name = openOutbox, unchecked_return_type = "Promise<TicketOutbox>")]
+    pub fn open_outbox(&self, store: JsOutboxStore, reference: &Reference) -> js_sys::Promise {
+        let crous = self.inner.clone();
+        let reference = reference.data().clone();
+        future_to_promise(async move {
+            let pos = crous.api.point_of_sale();
+            let loaded = await_promise(store.load(&pos.app_id())).await?;
+            let snapshot: Snapshot = from_js(&loaded, "the store's snapshot")?;
+            let outbox = Outbox::open(pos, OutboxPolicy::default(), snapshot).map_err(|e| core_error(&e))?;
+            let inner = Inner { outbox: RefCell::new(outbox), store, crous, reference, pumping: Cell::new(false) };
+            Ok(TicketOutbox { inner: Rc::new(inner) }.into())
+        })
+    }
+}
+
+#[wasm_bindgen]
+impl TicketOutbox {
+    /// Journals and stores a finished sale's ticket (before anything is sent). An identical
+    /// ticket enqueued again changes nothing; another ticket under the same idTicketEntete is
+    /// refused (`outbox.conflicting_ticket`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<QueueView>")]
+    pub fn enqueue(&self, #[wasm_bindgen(unchecked_param_type = "Ticket")] ticket: JsValue) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let ticket: Ticket = from_js(&ticket, "ticket")?;
+            let commit = inner.outbox.borrow().enqueue(ticket, now()).map_err(|e| core_error(&e))?;
+            inner.persist(commit).await?;
+            to_js(&inner.outbox.borrow().view(now()))
+        })
+    }
+
+    /// Sends what is due, oldest first, one at a time, until the queue is empty, waiting for a
+    /// backoff, or stopped by a refused authentication; resolves to the queue's state. Call it
+    /// after each sale, on `online` events and on a timer. A call while one runs returns the view.
+    #[wasm_bindgen(unchecked_return_type = "Promise<QueueView>")]
+    pub fn pump(&self) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            if !inner.pumping.replace(true) {
+                let result = inner.drain().await;
+                inner.pumping.set(false);
+                result?;
+            }
+            to_js(&inner.outbox.borrow().view(now()))
+        })
+    }
+
+    /// The queue as it stands: counts by status, the head, the last error, refused tickets.
+    #[wasm_bindgen(unchecked_return_type = "QueueView")]
+    pub fn view(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.outbox.borrow().view(now()))
+    }
+
+    /// Puts a refused ticket back in the queue (once its cause is fixed).
+    #[wasm_bindgen(js_name = requeueRefused, unchecked_return_type = "Promise<QueueView>")]
+    pub fn requeue_refused(&self, id_ticket_entete: String) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let commit = inner.outbox.borrow().requeue_refused(&id_ticket_entete, now()).map_err(|e| core_error(&e))?;
+            inner.persist(commit).await?;
+            to_js(&inner.outbox.borrow().view(now()))
+        })
+    }
+}
+
+impl Inner {
+    /// Stores a commit's writes (one store transaction), then lets core take it in.
+    async fn persist(&self, commit: Commit) -> Result<Option<Dispatch>, JsValue> {
+        if !commit.is_empty() {
+            let writes = to_js(&commit.writes())?;
+            await_promise(self.store.commit(writes)).await?;
+        }
+        self.outbox.borrow_mut().apply(commit).map_err(|e| core_error(&e))
+    }
+
+    async fn drain(&self) -> Result<(), JsValue> {
+        loop {
+            let (due, authenticate) = match self.outbox.borrow().next_to_send(now()) {
+                Next::Due(_) => (true, false),
+                Next::Authenticate => (false, true),
+                Next::Idle | Next::InFlight(_) | Next::WaitUntil { .. } => (false, false),
+            };
+            if authenticate {
+                self.crous.forget_token();
+                if self.crous.token().await.is_err() {
+                    return Ok(()); // still refused: the view says so
+                }
+                self.outbox.borrow_mut().authenticated();
+                continue;
+            }
+            if !due {
+                return Ok(());
+            }
+            let Some(commit) = self.outbox.borrow().begin_send(now()) else { return Ok(()) };
+            let Some(dispatch) = self.persist(commit).await? else { return Ok(()) };
+            let outcome = self.send(&dispatch).await;
+            let commit = self
+                .outbox
+                .borrow()
+                .record(&dispatch, &outcome, now(), js_sys::Math::random())
+                .map_err(|e| core_error(&e))?;
+            self.persist(commit).await?;
+        }
+    }
+
+    async fn send(&self, dispatch: &Dispatch) -> SendOutcome {
+        let options = TicketOptions::default();
+        // Core refuses to build a request for a ticket that fails the checks: that is a refusal.
+        let check = self.crous.api.ticket(&CrousToken::new(""), &dispatch.ticket, &self.reference, options);
+        if let Err(refused @ TicketRefused::Checks(_)) = check {
+            return SendOutcome::from_refused(&refused);
+        }
+        let build = |api: &CrousApi, t: &CrousToken| {
+            api.ticket(t, &dispatch.ticket, &self.reference, options).expect("checked above; the ticket is the same")
+        };
+        let result = self.crous.authed_answer(build, parse_ticket).await.map(|(value, attempts)| Called {
+            value,
+            attempts,
+            reconciled: false,
+        });
+        SendOutcome::from_call(&result)
+    }
+}
+
+async fn await_promise(p: Result<js_sys::Promise, JsValue>) -> Result<JsValue, JsValue> {
+    let p = p.map_err(|e| store_error(&e))?;
+    JsFuture::from(p).await.map_err(|e| store_error(&e))
+}
+
+/// A store failure as a `CrousTillError` (`outbox.store_failed`, or the store's own `code`).
+fn store_error(e: &JsValue) -> JsValue {
+    if js_sys::Reflect::get(e, &"code".into()).ok().and_then(|c| c.as_string()).is_some() {
+        return e.clone();
+    }
+    let message =
+        e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_else(|| "store failed".into());
+    error("outbox.store_failed", &message, None)
+}
+
+fn now() -> u64 {
+    js_sys::Date::now() as u64
+}

@@ -1,0 +1,43 @@
+// The browser till's ticket outbox (TicketOutbox) and the store it writes through.
+// Rows and journal records are core's (crous-till-core outbox and journal); a store keeps them as
+// opaque JSON keyed by `sequence` and checks the preconditions each write states.
+
+/** The five numbers of a point of sale, as core writes them inside records. */
+export interface PointOfSaleIds { idCrous: number; idUg: number; idRu: number; idUd: number; idCaisse: number }
+export type OutboxStatus = "pending" | "sending" | "delivered" | "refused";
+export interface OutboxLastError { code: string; message: string; status?: number; at: number }
+/** One queued ticket (core's OutboxEntry). */
+export interface OutboxEntry {
+  pointOfSale: PointOfSaleIds; sequence: number; idTicketEntete: string; ticket: Ticket; status: OutboxStatus;
+  attempts: number; enqueuedAt: number; nextAttemptAt: number; lastAttemptAt?: number; lastError?: OutboxLastError;
+  deliveredAt?: number; delivery?: "accepted" | "alreadyReceived"; revision: number;
+}
+/** A journal entry (SHA-256 chained) or a closure, stored as given. */
+export interface JournalRecord { formatVersion: number; pointOfSale: PointOfSaleIds; sequence: number; hash: string; previousHash: string; [field: string]: unknown }
+export interface JournalHead { formatVersion: number; pointOfSale: PointOfSaleIds; entryCount: number; lastEntryHash: string; closureCount: number; lastClosureHash: string }
+/** What a store loads for one point of sale. */
+export interface OutboxSnapshot { rows: OutboxEntry[]; journal: JournalRecord[]; closures: JournalRecord[]; head: JournalHead | null }
+/** One write of a commit, with its precondition (see core/src/outbox/write.rs). */
+export type OutboxWrite =
+  | { op: "appendJournalEntry"; entry: JournalRecord }       // the last stored journal sequence is entry.sequence - 1
+  | { op: "appendClosure"; closure: JournalRecord }           // the last stored closure sequence is closure.sequence - 1
+  | { op: "putHead"; head: JournalHead }
+  | { op: "insertEntry"; entry: OutboxEntry }                 // no row with that sequence or idTicketEntete
+  | { op: "updateEntry"; entry: OutboxEntry; expectedRevision: number }   // stored row at expectedRevision
+  | { op: "deleteEntry"; pointOfSale: PointOfSaleIds; sequence: number; expectedRevision: number }; // stored row delivered at expectedRevision
+/** Storage for one point of sale: `commit` performs every write or none (one transaction) and
+ * rejects (with `code: "outbox.store_conflict"` when a precondition fails). */
+export interface OutboxStore {
+  load(pointOfSale: string): Promise<OutboxSnapshot>;
+  commit(writes: OutboxWrite[]): Promise<void>;
+}
+export interface TicketSummary {
+  sequence: number; idTicketEntete: string; numeroTicket?: string; status: OutboxStatus; attempts: number;
+  enqueuedAt: number; nextAttemptAt: number; lastError?: OutboxLastError;
+}
+/** What the page shows of the queue. */
+export interface QueueView {
+  pointOfSale: PointOfSaleIds; pending: number; sending: number; delivered: number; refused: number;
+  oldestPending?: TicketSummary; lastError?: OutboxLastError; refusedTickets: TicketSummary[];
+  needsAuthentication: boolean; nextAttemptAt?: number;
+}
