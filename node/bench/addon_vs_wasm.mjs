@@ -1,0 +1,62 @@
+// Calls per second, in one Node process, of ticket building + checking through the addon and
+// through the browser package (wasm/pkg), and of IzlyPay callback parsing through the addon.
+// Needs node/crous_till.node (scripts/build-node-addon.sh) and wasm/pkg
+// (scripts/build-wasm-package.sh). Run: node node/bench/addon_vs_wasm.mjs
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const addon = createRequire(import.meta.url)(here("../crous_till.node"));
+const wasm = await import(here("../../wasm/pkg/crous_till.js"));
+wasm.initSync({ module: readFileSync(here("../../wasm/pkg/crous_till_bg.wasm")) });
+
+const data = JSON.parse(readFileSync(here("../../sandbox/fixtures/demo.json"), "utf8")).crous.reference;
+const DAY = "2026-11-23";
+const STUDENT = { codeSociete: 10, tarif: 1 };
+const sale = { versionLogiciel: "bench", idLogiciel: 39, idTypeDistribution: 1, soldAt: `${DAY}T12:05:00+01:00` };
+const numbering = { lastIdTicketEntete: 0, day: null, daySequence: 0 };
+const cart = [{ codeArticle: 100, quantite: 1 }, { codeArticle: 200, quantite: 2 }];
+
+function rate(name, fn, seconds = 2) {
+  for (let i = 0; i < 200; i++) fn(); // warm-up
+  let n = 0;
+  const start = process.hrtime.bigint();
+  const end = start + BigInt(seconds * 1e9);
+  while (process.hrtime.bigint() < end) {
+    for (let i = 0; i < 100; i++) fn();
+    n += 100;
+  }
+  const secs = Number(process.hrtime.bigint() - start) / 1e9;
+  const perSecond = Math.round(n / secs);
+  console.log(`${name.padEnd(48)} ${String(perSecond).padStart(9)} calls/s  ${(1e6 / perSecond).toFixed(1).padStart(7)} µs/call`);
+  return perSecond;
+}
+
+function buildAndCheck(pkg) {
+  const reference = new pkg.Reference(data);
+  const pricedCart = reference.priceCart(cart, STUDENT, DAY);
+  return () => {
+    const built = reference.buildTicket({ numbering, sale, pricedCart, payment: { type: "carteBancaire" } });
+    if (reference.checkTicket(built.ticket).violations.length !== 0) throw new Error("invalid ticket");
+  };
+}
+
+console.log(`Node ${process.version}, ${process.arch}`);
+rate("build + check ticket, addon (napi)", buildAndCheck(addon));
+rate("build + check ticket, wasm package", buildAndCheck(wasm));
+
+const pay = new addon.IzlyPay({ environment: "http://127.0.0.1:9", appIdentifier: "bench", apiKey: "k" });
+const callback = JSON.stringify({
+  OperationSMoney: {
+    Id: 58601, IdTransactionDebitIzly: 59301, Amount: 3.3, Date: "23/11/2026 12:05:00", Status: "Completed",
+    Message: "Commande A1", ClientOrderId: "A1", CallbackParameters: "order=A1",
+  },
+  Beneficiary: { Id: 49915, ClientId: "sandbox-shop" },
+  User: { Id: "6000001265", Email: "camille.martin@example.invalid", ClientCode: "6000050617", NumeroAffectation: "1" },
+});
+const headers = { "content-type": "application/json" };
+rate("IzlyPay callback parsing, addon (string body)", () => pay.parseCallback(headers, callback));
+const buffer = Buffer.from(callback);
+rate("IzlyPay callback parsing, addon (Buffer body)", () => pay.parseCallback(headers, buffer));
+rate("JSON.parse of the same body (reference point)", () => JSON.parse(callback));

@@ -1,0 +1,135 @@
+//! Values between JavaScript and core, and errors as JavaScript `Error`s with a stable `code`.
+//!
+//! As in the browser package, values cross as JSON text: arguments go through `JSON.stringify`
+//! (so `undefined` properties vanish and `toJSON` is honoured) and are read by core's serde types,
+//! whose exact decimal reading keeps money out of binary floats inside core. Results are written
+//! by serde_json and handed to JavaScript as plain objects (amounts become numbers: `3.3`).
+
+use crous_till_core::error_code::ErrorCode;
+use napi::bindgen_prelude::{
+    FromNapiValue, Function, JsObjectValue, JsValue, Object, PromiseRaw, ToNapiValue, Unknown,
+};
+use napi::{Env, Status, ValueType};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use std::future::Future;
+
+/// An error on its way to JavaScript: `code` (stable, `area.reason`), a message, and optional
+/// `details` (check violations, the attempts made, the service's own error body...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub code: String,
+    pub message: String,
+    pub details: Option<Value>,
+}
+
+impl Failure {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Failure { code: code.to_owned(), message: message.into(), details: None }
+    }
+
+    pub fn with_details(mut self, details: Value) -> Self {
+        self.details = Some(details);
+        self
+    }
+
+    /// A core error, with its stable code.
+    pub fn of<E: ErrorCode>(e: &E) -> Self {
+        Failure::new(e.code(), e.to_string())
+    }
+
+    /// The JS `Error` (name `CrousTillError`, `code`, `details`) as a napi error that throws or
+    /// rejects with exactly that object.
+    pub fn into_napi(self, env: &Env) -> napi::Error {
+        let fallback = napi::Error::new(Status::GenericFailure, format!("{}: {}", self.code, self.message));
+        self.build(env).unwrap_or(fallback)
+    }
+
+    fn build(self, env: &Env) -> napi::Result<napi::Error> {
+        let mut error = env.create_error(napi::Error::new(Status::GenericFailure, self.message))?;
+        error.set_named_property("name", "CrousTillError")?;
+        error.set_named_property("code", self.code)?;
+        if let Some(d) = self.details {
+            error.set_named_property("details", d)?;
+        }
+        Ok(napi::Error::from(error.to_unknown()))
+    }
+}
+
+pub type Outcome<T> = Result<T, Failure>;
+
+/// Runs `future` on the addon's tokio runtime and returns a Promise of its JSON result; a
+/// [`Failure`] rejects it with a `CrousTillError`.
+pub fn promise<'e, F>(env: &'e Env, future: F) -> napi::Result<PromiseRaw<'e, Value>>
+where
+    F: Future<Output = Outcome<Value>> + Send + 'static,
+{
+    env.spawn_future_with_callback(async move { Ok(future.await) }, |env, outcome| {
+        outcome.map_err(|f| f.into_napi(env))
+    })
+}
+
+/// A Promise rejected with `failure`: async methods report bad input by rejecting, never by
+/// throwing, so `.catch()` and `await` see every failure the same way.
+pub fn rejected<'e, T: ToNapiValue + 'static>(env: &'e Env, failure: Failure) -> napi::Result<PromiseRaw<'e, T>> {
+    env.spawn_future_with_callback(async { Ok(()) }, move |env, ()| Err(failure.into_napi(env)))
+}
+
+/// The value of a prepared input, or (from the enclosing async method) a rejected Promise.
+#[macro_export]
+macro_rules! ready {
+    ($env:expr, $outcome:expr $(,)?) => {
+        match $outcome {
+            Ok(v) => v,
+            Err(f) => return $crate::js::rejected($env, f),
+        }
+    };
+}
+
+/// A synchronous result for a `#[napi]` function: a [`Failure`] throws a `CrousTillError`.
+pub fn sync<T>(env: &Env, outcome: Outcome<T>) -> napi::Result<T> {
+    outcome.map_err(|f| f.into_napi(env))
+}
+
+fn json_function<'e>(env: &'e Env, name: &str) -> napi::Result<Function<'e, Unknown<'e>, Unknown<'e>>> {
+    let json: Object = env.get_global()?.get_named_property_unchecked("JSON")?;
+    json.get_named_property_unchecked(name)
+}
+
+/// The JSON text of argument `what` (`JSON.stringify`); `undefined` is `input.missing`.
+pub fn json_text(env: &Env, value: Unknown, what: &str) -> Outcome<String> {
+    let shape = value.get_type().map_err(|e| Failure::new("input.invalid", format!("{what}: {e}")))?;
+    if shape == ValueType::Undefined {
+        return Err(Failure::new("input.missing", format!("{what} is missing")));
+    }
+    let cannot = || Failure::new("input.invalid", format!("{what} cannot be written as JSON (a cycle or a BigInt?)"));
+    let stringify = json_function(env, "stringify").map_err(|_| cannot())?;
+    let text = stringify.call(value).map_err(|_| cannot())?;
+    if text.get_type().map_err(|_| cannot())? != ValueType::String {
+        return Err(cannot());
+    }
+    // SAFETY: `text` is a live napi value of this env, just checked to be a string.
+    unsafe { String::from_napi_value(env.raw(), text.raw()) }.map_err(|_| cannot())
+}
+
+/// Reads argument `what` into a core type; a value of the wrong shape is `input.invalid`, naming
+/// the argument and serde's reason.
+pub fn from_js<T: DeserializeOwned>(env: &Env, value: Unknown, what: &str) -> Outcome<T> {
+    let text = json_text(env, value, what)?;
+    serde_json::from_str(&text).map_err(|e| Failure::new("input.invalid", format!("{what}: {e}")))
+}
+
+/// Reads an optional argument (`undefined` or `null` is `None`).
+pub fn from_js_opt<T: DeserializeOwned>(env: &Env, value: Option<Unknown>, what: &str) -> Outcome<Option<T>> {
+    match value {
+        None => Ok(None),
+        Some(v) if matches!(v.get_type(), Ok(ValueType::Undefined | ValueType::Null)) => Ok(None),
+        Some(v) => from_js(env, v, what).map(Some),
+    }
+}
+
+/// Writes a value as JSON for JavaScript.
+pub fn to_js<T: Serialize>(value: &T) -> Outcome<Value> {
+    serde_json::to_value(value).map_err(|e| Failure::new("internal.serialize", e.to_string()))
+}

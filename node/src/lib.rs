@@ -1,0 +1,33 @@
+//! # crous-till-node
+//!
+//! crous-till for Node servers: napi bindings over `crous-till-core` and its native executor
+//! (reqwest on the addon's tokio runtime). Web shops and till back ends hold the API keys that
+//! must never reach a browser and receive the server-to-server callbacks; this addon gives them
+//! IzlyConnect, IzlyPay (with a callback handler), Izly POS debits, the Crous API and esipay (with
+//! a return-URL handler) as typed Promises, and the till's ticket operations (`Reference`).
+//!
+//! The logic lives in core: this crate only converts values (JSON in, JSON out, see [`js`]) and
+//! turns core's errors into JavaScript `Error`s with a stable `code` (core's `ErrorCode`) and
+//! `details`, exactly as the browser package (`wasm/`) does.
+//!
+//! Built by `scripts/build-node-addon.sh` (`napi build`: `crous_till.node` and `index.d.ts`, whose
+//! shared shapes come from `types.d.ts`; no `any` anywhere).
+
+#![deny(clippy::all)]
+
+pub mod client;
+pub mod crous;
+pub mod esipay;
+pub mod izly_connect;
+pub mod izly_pay;
+pub mod izly_pos;
+pub mod js;
+pub mod reference;
+
+use napi_derive::napi;
+
+/// The version of this addon (and of the core it carries).
+#[napi]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}

@@ -1,0 +1,58 @@
+// A shop back end and a till back end written against node/index.d.ts: `tsc --strict` must accept
+// it (scripts/build-node-addon.sh runs it), and every value below has a real type (no `any`).
+import { Crous, Esipay, IzlyConnect, IzlyPay, IzlyPos, Reference, checkTicketShape } from "../../index";
+import type {
+  BuiltTicket, CrousTillError, EsipayReturnOutcome, HttpAnswer, IncomingHeaders, IzlyPayCallbackOutcome, QrCodeHolder,
+} from "../../index";
+
+const environment = "http://127.0.0.1:8080";
+export const seen: string[] = [];
+const retry = { maxAttempts: 3, timeoutMs: 5000 };
+
+export async function shop(headers: IncomingHeaders, body: Uint8Array): Promise<HttpAnswer> {
+  const pay = new IzlyPay({ environment, appIdentifier: "sandbox-shop", apiKey: "k", retry });
+  const started = await pay.init({ amount: "3.30", clientOrderId: "A1", software: 39 });
+  const url: string = started.PaymentAuthorizationUrl;
+  const amount: number = started.OperationSMoney.Amount;
+  const named: string | null = pay.parseCallback(headers, body).OperationSMoney.ClientOrderId;
+  const outcome: IzlyPayCallbackOutcome = await pay.confirmCallback(headers, body, { clientOrderId: named ?? "", amount });
+  if (!outcome.confirmed && outcome.error) seen.push(outcome.error.code, url);
+  const refund = await pay.refund(started.OperationSMoney.Id, "A1");
+  seen.push(refund.OperationStatus);
+
+  const connect = new IzlyConnect({ environment, clientId: "sandbox-shop", apiKey: "k" });
+  const token = await connect.tokenFromCode("code");
+  const user = await connect.user(token.access_token);
+  seen.push(connect.authorizeUrl("1", "state"), user.IdIzly ?? "");
+
+  const esipay = new Esipay({ environment, uuid: "u" });
+  const paid = await esipay.pay({ cid: "c1", card: "4970100000000014", month: 12, year: 2030, amount: 12.5 });
+  const back: EsipayReturnOutcome = esipay.handleReturn(headers, body, { cid: paid.cid, amount: paid.amount });
+  await esipay.partialRefund(back.notification?.transaction ?? "", "1.00");
+  return back.answer;
+}
+
+export async function till(installationKey: string, qr: string): Promise<BuiltTicket> {
+  const crous = new Crous({ environment, pointOfSale: "5-1-9-8-14", software: "39" });
+  await crous.authenticate(installationKey);
+  const reference: Reference = await crous.referenceData();
+  const pos = new IzlyPos({ environment, key: (await crous.caisse()).cleAuthentificationIzly, pointOfSale: "5-1-9-8-14" });
+  const holder: QrCodeHolder = await pos.searchQrCode(qr);
+  const pricedCart = reference.priceCart([{ codeArticle: 100, quantite: 1 }], holder.profile, "2026-11-23");
+  const debit = await pos.debitQrCode({ qrCode: qr, amount: pricedCart.totalTtc, idTicketEntete: "1" });
+  const built = reference.buildTicket({
+    numbering: { lastIdTicketEntete: 0, day: null, daySequence: 0 },
+    sale: { versionLogiciel: "1.0", idLogiciel: 39, idTypeDistribution: 1, soldAt: "2026-11-23T12:05:00+01:00" },
+    pricedCart,
+    customer: holder.customer,
+    payment: { type: "izlyQrCode", qrCode: qr, idTransactionIzly: debit.IdTransactionIzly },
+  });
+  if (checkTicketShape(built.ticket).violations.length > 0) throw new Error("invalid");
+  try {
+    await crous.sendTicket(built.ticket, reference, { versCommandeEnLigne: false });
+  } catch (e) {
+    const error = e as CrousTillError;
+    if (error.code !== "crous.duplicate_ticket") throw error;
+  }
+  return built;
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the Node addon: node/ (crate crous-till-node, napi 3) in release mode with @napi-rs/cli
+# (`napi build`), which runs cargo, copies target/release/libcrous_till_node.so to
+# node/crous_till.node and writes node/index.d.ts (node/types.d.ts first, then the declarations
+# napi-derive emits). Checks that the declarations never say `any` and that a server written
+# against them compiles under tsc --strict.
+# Needs Rust and Node 20+; installs node/'s pinned npm packages (package-lock.json) when missing.
+set -euo pipefail
+
+log() { printf '[build-node-addon] %s\n' "$*"; }
+die() { printf '[build-node-addon] ERROR: %s\n' "$*" >&2; exit 1; }
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$PATH"
+command -v node >/dev/null || die "node not found (Node 20+ is needed)"
+
+want=$(node -p 'require("./node/package.json").devDependencies["@napi-rs/cli"]')
+have=$(node -p 'try { require("./node/node_modules/@napi-rs/cli/package.json").version } catch { "" }' 2>/dev/null || true)
+if [[ "$have" != "$want" || ! -x node/node_modules/.bin/tsc ]]; then
+  log "npm install in node/ (@napi-rs/cli $want, typescript; versions pinned by package-lock.json)"
+  # Not `npm ci`: on Node 20 npm leaves the optional platform packages of @napi-rs/lzma (a
+  # dependency of the CLI that asks for Node 22, unused by `napi build`) out of the lock file, and
+  # `npm ci` then refuses it as out of sync. `npm install` installs the locked versions all the same.
+  npm install --prefix node --no-audit --no-fund --loglevel=error
+fi
+
+log "napi build --release (crate crous-till-node)"
+(cd node && node_modules/.bin/napi build --release --output-dir . --dts index.d.ts)
+# Without --platform the name is plain; a platform-suffixed one is renamed all the same.
+for f in node/crous_till.*.node; do [[ -e "$f" ]] && mv "$f" node/crous_till.node; done
+[[ -f node/crous_till.node ]] || die "node/crous_till.node was not produced"
+[[ -f node/index.d.ts ]] || die "node/index.d.ts was not produced"
+
+# The addon must not expose `any` to TypeScript users.
+if grep -nE '(:\s*any\b|\bany\[\]|<any>|\|\s*any\b|\bany\s*[|;,)>])' node/index.d.ts; then
+  die "node/index.d.ts says any (above)"
+fi
+# The types a server is written against compile under tsc --strict (node/tests/types/usage.ts).
+node/node_modules/.bin/tsc -p node/tests/types/tsconfig.json || die "the addon's TypeScript types do not check"
+log "TypeScript: node/tests/types/usage.ts checks under --strict"
+node -e 'const a = require("./node/crous_till.node"); if (typeof a.version() !== "string") process.exit(1)' \
+  || die "node/crous_till.node does not load"
+log "node/crous_till.node $(stat -c %s node/crous_till.node) bytes, node/index.d.ts $(wc -l < node/index.d.ts) lines"
