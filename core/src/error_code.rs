@@ -7,7 +7,7 @@
 use crate::api::card_number::CardNumberError;
 use crate::api::crous::{CrousError, TicketRefused};
 use crate::api::environment::EnvironmentError;
-use crate::api::esipay::{EsipayBuildError, EsipayError, ReturnParseError};
+use crate::api::esipay::{EsipayBuildError, EsipayError, ReturnMismatch, ReturnParseError};
 use crate::api::execution::{CallError, ExecutorError};
 use crate::api::izly_connect::IzlyConnectError;
 use crate::api::izly_pay::{CallbackParseError, CallbackVerification, InitPaymentError, IzlyPayError};
@@ -226,6 +226,16 @@ impl ErrorCode for ReturnParseError {
             ReturnParseError::MissingField(_) => "esipay.return_missing_field",
             ReturnParseError::InvalidAmount(_) => "esipay.return_invalid_amount",
             ReturnParseError::Malformed(_) => "esipay.return_malformed",
+        }
+    }
+}
+
+impl ErrorCode for ReturnMismatch {
+    fn code(&self) -> &'static str {
+        match self {
+            ReturnMismatch::UnknownPayment(_) => "esipay.return_unknown_payment",
+            ReturnMismatch::AmountMismatch { .. } => "esipay.return_amount_mismatch",
+            ReturnMismatch::NotCard(_) => "esipay.return_not_card",
         }
     }
 }

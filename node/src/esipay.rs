@@ -8,8 +8,9 @@
 use crate::client::{call, environment, executor, RetryOptions};
 use crate::izly_pay::{body, headers};
 use crate::js::{from_js, from_js_opt, promise, sync, Failure};
+use crous_till_core::api::card_number::mask_card_numbers;
 use crous_till_core::api::esipay::{
-    parse_return, parse_status, return_ok_answer, EsipayApi, PaymentType, ReturnNotification,
+    parse_return, parse_status, return_ok_answer, EsipayApi, ExpectedPayment, PaymentType, ReturnNotification,
 };
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::api::{ApiResponse, CardNumber};
@@ -49,36 +50,9 @@ struct CardPayment {
 #[serde(transparent)]
 struct AmountIn(#[serde(with = "crous_till_core::exact_decimal")] Decimal);
 
-/// What the server expects of a return POST: the payment it started under that `cid`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Expected {
-    cid: String,
-    #[serde(with = "crous_till_core::exact_decimal")]
-    amount: Decimal,
-}
-
-/// Masks every run of 12+ digits (a card number) in text from the gateway.
+/// Masks card numbers in text from the gateway (core's rule).
 fn mask(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut digits = String::new();
-    let flush = |digits: &mut String, out: &mut String| {
-        match CardNumber::parse(digits) {
-            Ok(c) if digits.len() >= 12 => out.push_str(&c.masked()),
-            _ => out.push_str(digits),
-        }
-        digits.clear();
-    };
-    for ch in text.chars() {
-        if ch.is_ascii_digit() {
-            digits.push(ch);
-        } else {
-            flush(&mut digits, &mut out);
-            out.push(ch);
-        }
-    }
-    flush(&mut digits, &mut out);
-    out
+    mask_card_numbers(text)
 }
 
 fn masked_failure(mut f: Failure) -> Failure {
@@ -178,26 +152,13 @@ impl Esipay {
         body_in: Either<String, Uint8Array>,
         expected: Option<Unknown>,
     ) -> napi::Result<Value> {
-        let expected: Option<Expected> = sync(&env, from_js_opt(&env, expected, "expected"))?;
+        let expected: Option<ExpectedPayment> = sync(&env, from_js_opt(&env, expected, "expected"))?;
         let h = sync(&env, headers(&env, headers_in))?;
         let n = match parse_return(&h, &body(body_in)) {
             Ok(n) => n,
             Err(e) => return Ok(refused(400, e.code(), &e.to_string(), Value::Null)),
         };
-        let why = match &expected {
-            None => Some(("esipay.return_unknown_payment", format!("no payment {:?} was started here", n.cid))),
-            Some(x) if x.cid != n.cid => {
-                Some(("esipay.return_unknown_payment", format!("the return names {:?}, not {:?}", n.cid, x.cid)))
-            }
-            Some(x) if x.amount != n.amount => Some((
-                "esipay.return_amount_mismatch",
-                format!("the return's amount {} is not the payment's {}", n.amount, x.amount),
-            )),
-            Some(_) if n.payment_type != PaymentType::Card => {
-                Some(("esipay.return_not_card", "the return is not a card payment".to_owned()))
-            }
-            Some(_) => None,
-        };
+        let why = n.confirm(expected.as_ref()).err().map(|e| (e.code(), e.to_string()));
         Ok(match why {
             Some((code, message)) => refused(409, code, &message, shown(&n)),
             None => json!({

@@ -88,6 +88,30 @@ impl std::str::FromStr for CardNumber {
     }
 }
 
+/// Masks every run of 12 or more digits that reads as a card number in free text (a gateway's
+/// error body, say), so that such text may be logged or shown.
+pub fn mask_card_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut digits = String::new();
+    let flush = |digits: &mut String, out: &mut String| {
+        match CardNumber::parse(digits) {
+            Ok(c) if digits.len() >= 12 => out.push_str(&c.masked()),
+            _ => out.push_str(digits),
+        }
+        digits.clear();
+    };
+    for ch in text.chars() {
+        if ch.is_ascii_digit() {
+            digits.push(ch);
+        } else {
+            flush(&mut digits, &mut out);
+            out.push(ch);
+        }
+    }
+    flush(&mut digits, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

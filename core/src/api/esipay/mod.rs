@@ -17,7 +17,9 @@ mod return_url;
 
 pub use error::{parse_status, EsipayError, EsipayOk};
 pub use payment::{EsipayBuildError, PATH_CARDPAY};
-pub use return_url::{parse_return, return_ok_answer, PaymentType, ReturnNotification, ReturnParseError};
+pub use return_url::{
+    parse_return, return_ok_answer, ExpectedPayment, PaymentType, ReturnMismatch, ReturnNotification, ReturnParseError,
+};
 
 use super::environment::{BaseUrl, Environment, EnvironmentError, ESIPAY};
 

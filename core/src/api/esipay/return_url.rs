@@ -84,6 +84,43 @@ pub fn return_ok_answer() -> ApiResponse {
     ApiResponse::new(200, vec![("Content-Type".into(), "text/plain".into())], Vec::new())
 }
 
+/// The payment a server started under a `cid`: what a return POST must match to be trusted.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExpectedPayment {
+    pub cid: String,
+    #[serde(with = "crate::exact_decimal")]
+    pub amount: Decimal,
+}
+
+/// Why a return POST is not trusted. Specs 004: the gateway's payment stands only when the
+/// return URL answers 200, so answering anything else to these cancels a forged or stray payment.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReturnMismatch {
+    #[error("esipay return: no payment {0:?} was started here")]
+    UnknownPayment(String),
+    #[error("esipay return: amount {returned} is not the payment's {expected}")]
+    AmountMismatch { returned: Decimal, expected: Decimal },
+    #[error("esipay return: type {0:?} is not a card payment")]
+    NotCard(String),
+}
+
+impl ReturnNotification {
+    /// Accepts the return only for a card payment this server started under that `cid`
+    /// (`expected`, `None` when it knows none) and for that amount.
+    pub fn confirm(&self, expected: Option<&ExpectedPayment>) -> Result<(), ReturnMismatch> {
+        let expected =
+            expected.filter(|e| e.cid == self.cid).ok_or_else(|| ReturnMismatch::UnknownPayment(self.cid.clone()))?;
+        if expected.amount != self.amount {
+            return Err(ReturnMismatch::AmountMismatch { returned: self.amount, expected: expected.amount });
+        }
+        match &self.payment_type {
+            PaymentType::Card => Ok(()),
+            PaymentType::Other(t) => Err(ReturnMismatch::NotCard(t.clone())),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,5 +184,24 @@ mod tests {
     #[test]
     fn answers_200() {
         assert_eq!(return_ok_answer().status, 200);
+    }
+
+    #[test]
+    fn a_return_is_trusted_only_for_our_card_payment_and_amount() {
+        let n = ReturnNotification {
+            payment_type: PaymentType::Card,
+            amount: Decimal::new(1250, 2),
+            transaction: "T1".into(),
+            cid: "cid-1".into(),
+        };
+        let ours = ExpectedPayment { cid: "cid-1".into(), amount: Decimal::new(125, 1) };
+        assert_eq!(n.confirm(Some(&ours)), Ok(()));
+        assert_eq!(n.confirm(None), Err(ReturnMismatch::UnknownPayment("cid-1".into())));
+        let other = ExpectedPayment { cid: "cid-2".into(), ..ours.clone() };
+        assert!(matches!(n.confirm(Some(&other)), Err(ReturnMismatch::UnknownPayment(_))));
+        let cheaper = ExpectedPayment { amount: Decimal::new(1249, 2), ..ours.clone() };
+        assert!(matches!(n.confirm(Some(&cheaper)), Err(ReturnMismatch::AmountMismatch { .. })));
+        let refund = ReturnNotification { payment_type: PaymentType::Other("refund".into()), ..n };
+        assert_eq!(refund.confirm(Some(&ours)), Err(ReturnMismatch::NotCard("refund".into())));
     }
 }
