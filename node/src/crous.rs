@@ -79,6 +79,23 @@ impl Crous {
         })
     }
 
+    pub(crate) fn point_of_sale(&self) -> PointOfSale {
+        self.api.point_of_sale()
+    }
+
+    pub(crate) fn api(&self) -> &CrousApi {
+        &self.api
+    }
+
+    pub(crate) fn executor(&self) -> &NativeExecutor {
+        &self.executor
+    }
+
+    /// The token slot, shared with the outbox so that a new `authenticate` serves both.
+    pub(crate) fn token_slot(&self) -> Arc<Mutex<Option<CrousToken>>> {
+        self.token.clone()
+    }
+
     fn token(&self) -> Outcome<CrousToken> {
         self.token
             .lock()

@@ -22,6 +22,8 @@ pub mod izly_connect;
 pub mod izly_pay;
 pub mod izly_pos;
 pub mod js;
+pub mod outbox;
+pub mod outbox_sqlite;
 pub mod reference;
 
 use napi_derive::napi;

@@ -1,0 +1,168 @@
+//! `TicketOutbox`: a till back end's durable ticket queue, in a SQLite file. Core's outbox
+//! decides everything (what is written, in which order, what is sent when, what an answer
+//! means); this binding performs its commits in SQLite ([`crate::outbox_sqlite`]) and its sends
+//! with the native executor. A ticket is journaled and stored before it can be sent, marked
+//! `sending` (and that stored) before the request leaves, and stored `delivered` on a 201 or
+//! 409, so a killed process loses nothing and, restarted, sends nothing twice.
+
+use crate::crous::Crous;
+use crate::js::{from_js, promise, sync, to_js, Failure, Outcome};
+use crate::outbox_sqlite::SqliteStore;
+use crate::reference::Reference;
+use crous_till_core::api::crous::{parse_ticket, CrousApi, CrousToken, TicketOptions};
+use crous_till_core::api::executor::NativeExecutor;
+use crous_till_core::outbox::{Dispatch, DurableOutbox, Next, OutboxPolicy, SendOutcome};
+use crous_till_core::reference::ReferenceData;
+use crous_till_core::ticket::Ticket;
+use napi::bindgen_prelude::{PromiseRaw, Unknown};
+use napi::Env;
+use napi_derive::napi;
+use serde_json::Value;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+type Shared = Arc<Mutex<DurableOutbox<SqliteStore>>>;
+
+/// The ticket queue of one till.
+#[napi]
+pub struct TicketOutbox {
+    outbox: Shared,
+    api: CrousApi,
+    executor: NativeExecutor,
+    token: Arc<Mutex<Option<CrousToken>>>,
+    reference: Arc<ReferenceData>,
+    pumping: Arc<AtomicBool>,
+}
+
+#[napi]
+impl Crous {
+    /// Opens this till's outbox in the SQLite file `path` (created if needed): verifies the
+    /// journal's chain and resumes (a ticket left `sending` by a killed process is due again).
+    /// Throws `journal.broken` or `outbox.corrupt` when the stored data was tampered with.
+    #[napi]
+    pub fn open_outbox(&self, env: Env, path: String, reference: &Reference) -> napi::Result<TicketOutbox> {
+        let opened = SqliteStore::open(Path::new(&path)).map_err(|e| Failure::of(&e)).and_then(|store| {
+            DurableOutbox::open(store, self.point_of_sale(), OutboxPolicy::default()).map_err(|e| Failure::of(&e))
+        });
+        let outbox = sync(&env, opened)?;
+        Ok(TicketOutbox {
+            outbox: Arc::new(Mutex::new(outbox)),
+            api: self.api().clone(),
+            executor: self.executor().clone(),
+            token: self.token_slot(),
+            reference: reference.data.clone(),
+            pumping: Arc::default(),
+        })
+    }
+}
+
+#[napi]
+impl TicketOutbox {
+    /// Journals and stores a finished sale's ticket (before anything is sent); returns the
+    /// queue. An identical ticket again changes nothing; another ticket under the same
+    /// idTicketEntete throws `outbox.conflicting_ticket`.
+    #[napi(ts_args_type = "ticket: Ticket", ts_return_type = "QueueView")]
+    pub fn enqueue(&self, env: Env, ticket: Unknown) -> napi::Result<Value> {
+        let done = from_js::<Ticket>(&env, ticket, "ticket").and_then(|t| {
+            let mut outbox = lock(&self.outbox);
+            outbox.enqueue(t, now()).map_err(|e| Failure::of(&e))?;
+            to_js(&outbox.view(now()))
+        });
+        sync(&env, done)
+    }
+
+    /// Sends what is due, oldest first, one at a time, until the queue is empty, waiting for a
+    /// backoff, or stopped by a 401 (then `needsAuthentication`: call `crous.authenticate(key)`
+    /// and `authenticated()`). Resolves to the queue. A call while one runs resolves at once.
+    #[napi(ts_return_type = "Promise<QueueView>")]
+    pub fn pump<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, Value>> {
+        let (outbox, pumping) = (self.outbox.clone(), self.pumping.clone());
+        let sender = Sender {
+            api: self.api.clone(),
+            executor: self.executor.clone(),
+            token: self.token.clone(),
+            reference: self.reference.clone(),
+        };
+        promise(env, async move {
+            if !pumping.swap(true, Ordering::SeqCst) {
+                let drained = drain(&outbox, &sender).await;
+                pumping.store(false, Ordering::SeqCst);
+                drained?;
+            }
+            let view = lock(&outbox).view(now());
+            to_js(&view)
+        })
+    }
+
+    /// The queue: counts by status, its head, the last error, refused tickets.
+    #[napi(ts_return_type = "QueueView")]
+    pub fn view(&self, env: Env) -> napi::Result<Value> {
+        sync(&env, to_js(&lock(&self.outbox).view(now())))
+    }
+
+    /// The till holds a fresh Crous token again (after `needsAuthentication`).
+    #[napi]
+    pub fn authenticated(&self) {
+        lock(&self.outbox).authenticated();
+    }
+
+    /// Puts a refused ticket back in the queue once its cause is fixed.
+    #[napi(ts_return_type = "QueueView")]
+    pub fn requeue_refused(&self, env: Env, id_ticket_entete: String) -> napi::Result<Value> {
+        let mut outbox = lock(&self.outbox);
+        let done = outbox.requeue_refused(&id_ticket_entete, now()).map_err(|e| Failure::of(&e));
+        sync(&env, done.and_then(|()| to_js(&outbox.view(now()))))
+    }
+}
+
+/// What a send needs, owned so that it moves into the runtime.
+struct Sender {
+    api: CrousApi,
+    executor: NativeExecutor,
+    token: Arc<Mutex<Option<CrousToken>>>,
+    reference: Arc<ReferenceData>,
+}
+
+async fn drain(outbox: &Shared, sender: &Sender) -> Outcome<()> {
+    loop {
+        let dispatch = {
+            let mut o = lock(outbox);
+            match o.outbox().next_to_send(now()) {
+                Next::Due(_) => o.begin_send(now()).map_err(|e| Failure::of(&e))?,
+                Next::Idle | Next::InFlight(_) | Next::WaitUntil { .. } | Next::Authenticate => None,
+            }
+        };
+        let Some(dispatch) = dispatch else { return Ok(()) };
+        let outcome = sender.send(&dispatch).await?;
+        lock(outbox).record(&dispatch, &outcome, now(), jitter()).map_err(|e| Failure::of(&e))?;
+    }
+}
+
+impl Sender {
+    async fn send(&self, dispatch: &Dispatch) -> Outcome<SendOutcome> {
+        let token = self.token.lock().expect("token lock").clone().ok_or_else(|| {
+            Failure::new("crous.not_authenticated", "call crous.authenticate(installationKey) before pump()")
+        })?;
+        let request = match self.api.ticket(&token, &dispatch.ticket, &self.reference, TicketOptions::default()) {
+            Ok(r) => r,
+            Err(refused) => return Ok(SendOutcome::from_refused(&refused)),
+        };
+        Ok(SendOutcome::from_call(&self.executor.call(&request, parse_ticket).await))
+    }
+}
+
+fn lock(outbox: &Shared) -> std::sync::MutexGuard<'_, DurableOutbox<SqliteStore>> {
+    outbox.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+/// The backoff's random share; sub-second clock noise is enough to spread tills apart.
+fn jitter() -> f64 {
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    f64::from(nanos % 1000) / 1000.0
+}
