@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
-# The crous-till main job: `bash scripts/demo.sh`.
+# The crous-till main job: `bash scripts/demo.sh [--port N] [--no-open]` opens the browser till.
 #
-# Today the project has its core and the `crous-till ticket check` command; the browser till
-# against the sandbox (the real demo) lands with the browser-till issue and will replace the body
-# of this script. Until then it builds the command and checks two hand-written tickets: one valid,
-# one that a Crous back office would refuse.
+# On a fresh Debian 12 machine with the rustup toolchain (and Node/npm, which the package build
+# uses for binaryen), it installs what the till needs: the wasm32 toolchain, wasm-bindgen-cli +
+# wasm-pack, and the PC/SC library the card bridge links against (each script is idempotent, so a
+# second run skips them). Then it builds the browser package (wasm/pkg) and runs `crous-till demo`:
+# the sandbox (Crous API, Izly, IzlyConnect, IzlyPay, esipay on 127.0.0.1), the till page and the
+# web shop on the same origin, and the card bridge with a simulated reader whose test cards the page
+# can tap. It prints the page's URL (and opens it unless --no-open); Ctrl-C stops everything.
+# Arguments go to `crous-till demo` (default port 8080; --port 0 takes any free port).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-command -v cargo >/dev/null || { echo "demo: cargo is required (https://rustup.rs)" >&2; exit 1; }
-cargo build --release -p crous-till-cli
-bin=target/release/crous-till
-ref=examples/tickets/reference.json
+die() { printf 'demo: %s\n' "$*" >&2; exit 1; }
+command -v cargo >/dev/null || die "cargo is required (https://rustup.rs)"
+command -v npm >/dev/null || die "Node.js and npm are required (apt-get install nodejs npm)"
+
+bash scripts/install-wasm-toolchain.sh
+bash scripts/install-wasm-pack.sh
+bash scripts/install-pcscd.sh
+bash scripts/build-wasm-package.sh
 
 echo
-echo "== A student's tray paid by Izly QR code"
-"$bin" ticket check --reference "$ref" examples/tickets/valid-student-izly-qr.json
-echo
-echo "== The same ticket with a 0.20 € water at 5.5 % VAT declared 0.18 € HT instead of 0.19 €"
-"$bin" ticket check --reference "$ref" examples/tickets/vat-mismatch.json || echo "(exit $? : refused, as the Crous would)"
+echo "== crous-till demo: building the command (the URL follows)"
+exec cargo run --release -p crous-till-cli -- demo "$@"

@@ -25,6 +25,8 @@ STEPS=(
   core-wasm
   wasm-package
   wasm-node
+  node-addon
+  browser
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -64,6 +66,24 @@ step_wasm-package() {
 # The npm package's API, from Node (node --test).
 step_wasm-node() {
   run_node_tests wasm/tests/
+}
+
+# The Node addon (node/): built with @napi-rs/cli, then its node --test suites against the
+# sandbox (the CLI binary, started by the tests on a free port of 127.0.0.1).
+step_node-addon() {
+  cargo build -p crous-till-cli
+  bash scripts/build-node-addon.sh
+  run_node_tests node/tests/
+}
+
+# The till page and the web shop (web-demo/) in Debian's headless Chromium, driven by
+# playwright-core (tests/browser/, pinned by its package-lock.json) against `crous-till demo`.
+# Needs wasm/pkg (the wasm-package step). Screenshots: target/screenshots/.
+step_browser() {
+  bash scripts/install-chromium.sh
+  cargo build -p crous-till-cli
+  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+  run_node_tests tests/browser/
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -1,5 +1,11 @@
 //! `crous-till`: the command-line face of the SDK.
 
+mod demo_bridge;
+mod demo_cmd;
+mod demo_errors;
+mod demo_routes;
+mod demo_shop;
+mod demo_static;
 mod journal_verify;
 mod sandbox_cmd;
 mod ticket_check;
@@ -28,6 +34,9 @@ enum Command {
     },
     /// Run the local simulators of the Crous API, Izly and esipay on 127.0.0.1 until Ctrl-C.
     Sandbox(sandbox_cmd::Args),
+    /// The browser till against the sandbox: the page, the sandbox and the card bridge (simulated
+    /// reader) in one process on 127.0.0.1; prints the URL, serves until Ctrl-C.
+    Demo(demo_cmd::Args),
 }
 
 #[derive(Subcommand)]
@@ -41,5 +50,6 @@ fn main() -> ExitCode {
         Command::Ticket { command: TicketCommand::Check(args) } => ticket_check::run(&args),
         Command::Journal { command } => journal_verify::run(&command),
         Command::Sandbox(args) => sandbox_cmd::run(&args),
+        Command::Demo(args) => demo_cmd::run(&args),
     }
 }

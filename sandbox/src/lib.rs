@@ -135,6 +135,13 @@ impl Sandbox {
 
 /// Opens the state, binds 127.0.0.1:`port` and serves in the background.
 pub async fn start(config: Config) -> Result<Sandbox, SandboxError> {
+    start_with(config, Router::new()).await
+}
+
+/// [`start`], also serving `extra` on the same server (same origin), outside the fault layer:
+/// `crous-till demo` adds the till page, the browser package and its own `/demo/` routes this way.
+/// `extra` must not set a fallback, nor repeat a sandbox route (axum panics on both).
+pub async fn start_with(config: Config, extra: Router) -> Result<Sandbox, SandboxError> {
     let (data_dir, temp) = match &config.data_dir {
         Some(d) => {
             std::fs::create_dir_all(d)?;
@@ -170,7 +177,7 @@ pub async fn start(config: Config) -> Result<Sandbox, SandboxError> {
         code_ttl: config.code_ttl,
         base_url: format!("http://{addr}").into(),
     };
-    let app = router(state);
+    let app = router(state).merge(extra);
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())

@@ -1,0 +1,26 @@
+// The test's own oracle for prices, straight from the sandbox's fixtures, in integer cents: the
+// row of articles-societes-tarifs-periodes for the period holding today (no float arithmetic).
+const pad = (n) => String(n).padStart(2, "0");
+
+/** The till's local date, as the page computes it. */
+export function today(date = new Date()) {
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** "3.30" → 330. */
+export function cents(text) {
+  const [whole, frac = ""] = String(text).split(".");
+  return Number(whole) * 100 + Number((frac + "00").slice(0, 2));
+}
+
+export function priceCents(fixtures, codeArticle, { codeSociete, tarif }, day = today()) {
+  const ref = fixtures.crous.reference;
+  const periods = ref.periodes.filter((p) => p.dateDebut <= day && (!p.dateFin || day <= p.dateFin)).map((p) => p.idPeriode);
+  const rows = ref.articlesSocietesTarifsPeriodes.filter((r) =>
+    r.codeArticle === codeArticle && r.codeSociete === codeSociete && r.tarif === tarif && periods.includes(r.idPeriode));
+  if (rows.length !== 1) throw new Error(`no single price for ${codeArticle} at ${codeSociete}/${tarif} on ${day}`);
+  return cents(rows[0].prixTtc);
+}
+
+/** A ticket amount (a JSON number such as 3.85) in cents. */
+export const amountCents = (n) => Math.round(Number(n) * 100);
