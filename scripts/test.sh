@@ -16,6 +16,9 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# The CLI binary the Node and browser tests start (`cargo build -p crous-till-cli`), wherever
+# cargo puts it (CARGO_TARGET_DIR is honoured).
+export CROUS_TILL_BIN=${CROUS_TILL_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/crous-till}
 
 STEPS=(
   wasm-toolchain
