@@ -1,5 +1,5 @@
 // Calls per second, in one Node process, of ticket building + checking through the addon and
-// through the browser package (wasm/pkg), and of IzlyPay callback parsing through the addon.
+// through the browser package (wasm/pkg), and of IzlyPay callback parsing through both.
 // Needs node/crous_till.node (scripts/build-node-addon.sh) and wasm/pkg
 // (scripts/build-wasm-package.sh). Run: node node/bench/addon_vs_wasm.mjs
 import { readFileSync } from "node:fs";
@@ -59,4 +59,5 @@ const headers = { "content-type": "application/json" };
 rate("IzlyPay callback parsing, addon (string body)", () => pay.parseCallback(headers, callback));
 const buffer = Buffer.from(callback);
 rate("IzlyPay callback parsing, addon (Buffer body)", () => pay.parseCallback(headers, buffer));
+rate("IzlyPay callback parsing, wasm package", () => wasm.parseIzlyPayCallback(headers, callback));
 rate("JSON.parse of the same body (reference point)", () => JSON.parse(callback));

@@ -12,8 +12,7 @@ use crous_till_core::api::executor::{CallError, NativeExecutor};
 use crous_till_core::api::izly_connect::IzlyApiKey;
 use crous_till_core::api::izly_pay::{
     callback_error_answer, callback_ok_answer, parse_callback, parse_init, parse_payment_details, parse_refund,
-    Beneficiary, CallbackNotification, InitPayment, IzlyPayApi, IzlyPayError, OperationSMoney, RefundResponse,
-    WebPaymentDetails,
+    CallbackNotification, InitPayment, IzlyPayApi, IzlyPayError, RefundResponse, WebPaymentDetails,
 };
 use crous_till_core::api::ApiResponse;
 use crous_till_core::error_code::ErrorCode;
@@ -65,37 +64,6 @@ fn date(d: &Option<NaiveDateTime>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%dT%H:%M:%S").to_string())
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct Operation<'a> {
-    id: &'a str,
-    id_transaction_debit_izly: Option<&'a str>,
-    #[serde(with = "crous_till_core::exact_decimal")]
-    amount: Decimal,
-    date: Option<String>,
-    status: Option<&'a str>,
-    message: Option<&'a str>,
-    client_order_id: Option<&'a str>,
-    callback_parameters: Option<&'a str>,
-}
-
-fn operation(o: &OperationSMoney) -> Operation<'_> {
-    Operation {
-        id: &o.id,
-        id_transaction_debit_izly: o.id_transaction_debit_izly.as_deref(),
-        amount: o.amount,
-        date: date(&o.date),
-        status: o.status.as_deref(),
-        message: o.message.as_deref(),
-        client_order_id: o.client_order_id.as_deref(),
-        callback_parameters: o.callback_parameters.as_deref(),
-    }
-}
-
-fn beneficiary(b: &Option<Beneficiary>) -> Value {
-    b.as_ref().map_or(Value::Null, |b| json!({"Id": b.id, "ClientId": b.client_id}))
-}
-
 fn details(d: &WebPaymentDetails) -> Outcome<Value> {
     let amount = to_js(&Amount(d.amount))?;
     Ok(json!({
@@ -127,15 +95,9 @@ fn refund(r: &RefundResponse) -> Outcome<Value> {
     }))
 }
 
+/// A callback as core reads it (core's `Serialize`: the spec's names, exact amount, ISO date).
 fn notification(n: &CallbackNotification) -> Outcome<Value> {
-    Ok(json!({
-        "OperationSMoney": to_js(&operation(&n.operation))?,
-        "Beneficiary": beneficiary(&n.beneficiary),
-        "User": n.user.as_ref().map(|u| json!({
-            "Id": u.id, "Email": u.email, "ClientCode": u.client_code, "NumeroAffectation": u.numero_affectation,
-        })),
-        "Error": n.error.as_ref().map(|e| json!({"Code": e.code, "Message": e.message})),
-    }))
+    to_js(n)
 }
 
 /// A decimal written as a JSON number with its scale (core's exact form).
@@ -218,8 +180,8 @@ impl IzlyPay {
             let r = call(&executor, &request, parse_init).await?;
             Ok(json!({
                 "PaymentAuthorizationUrl": r.payment_authorization_url,
-                "OperationSMoney": to_js(&operation(&r.operation))?,
-                "Beneficiary": beneficiary(&r.beneficiary),
+                "OperationSMoney": to_js(&r.operation)?,
+                "Beneficiary": r.beneficiary,
             }))
         })
     }

@@ -42,3 +42,14 @@ export interface DebitResult { debit: Debit; attempts: number; reconciled: boole
 export interface EsipayClientOptions extends RetryOptions { baseUrl: string; uuid: string }
 export interface BankCard { number: string; month: number; year: number }
 export interface EsipayResult { body: string; attempts: number }
+
+/** IzlyPay's callback as core reads it (the spec's names; Amount in euros; Date in ISO 8601). */
+export interface IzlyPayCallback {
+  OperationSMoney: {
+    Id: string; IdTransactionDebitIzly: string | null; Amount: number; Date: string | null; Status: string | null;
+    Message: string | null; ClientOrderId: string | null; CallbackParameters: string | null;
+  };
+  Beneficiary: { Id: string | null; ClientId: string | null } | null;
+  User: { Id: string | null; Email: string | null; ClientCode: string | null; NumeroAffectation: string | null } | null;
+  Error: { Code: number; Message: string | null } | null;
+}

@@ -105,3 +105,20 @@ test("bad input is a typed error and changes nothing", () => {
   // The reference data is unchanged by all of the above.
   assert.equal(reference.priceCart([{ codeArticle: 100, quantite: 1 }], STUDENT, DAY).totalTtc, 3.3);
 });
+
+test("an IzlyPay callback is read by core, with exact amount and typed errors", () => {
+  const body = JSON.stringify({
+    OperationSMoney: { Id: 58601, IdTransactionDebitIzly: 59301, Amount: 3.3, Date: "23/11/2026 12:05:00", Status: "Completed", ClientOrderId: "A1" },
+    Beneficiary: { Id: 49915, ClientId: "sandbox-shop" },
+    User: { Id: "6000001265", ClientCode: "6000050617" },
+    Error: { Code: 0, ErrorMessage: "" },
+  });
+  const n = pkg.parseIzlyPayCallback({ "content-type": "application/json" }, body);
+  assert.equal(n.OperationSMoney.Id, "58601");
+  assert.equal(n.OperationSMoney.Amount, 3.3);
+  assert.equal(n.OperationSMoney.Date, "2026-11-23T12:05:00");
+  assert.equal(n.Beneficiary.ClientId, "sandbox-shop");
+  assert.equal(n.Error.Code, 0);
+  throwsCode(() => pkg.parseIzlyPayCallback({ "content-type": "application/json" }, "{not json"), "izly_pay.callback_malformed");
+  throwsCode(() => pkg.parseIzlyPayCallback({ "content-type": "application/json" }, '{"OperationSMoney": {"Amount": "x"}}'), "izly_pay.callback_malformed");
+});

@@ -43,6 +43,15 @@ pub fn iso<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDateTime>, D::
     optional(d, parse_iso, "ISO 8601")
 }
 
+/// `#[serde(serialize_with = "dates::iso_out")]`: a date as bindings hand it out, whatever shape
+/// it arrived in: ISO 8601 local time without offset (`2021-05-03T15:37:30`), or `null`.
+pub fn iso_out<S: serde::Serializer>(d: &Option<NaiveDateTime>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&d.format("%Y-%m-%dT%H:%M:%S").to_string()),
+        None => s.serialize_none(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

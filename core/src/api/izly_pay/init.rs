@@ -55,7 +55,7 @@ struct InitBody<'a> {
 }
 
 /// `Beneficiary`: the partner's e-money account.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Beneficiary {
     #[serde(default, deserialize_with = "lenient::ident::option")]

@@ -17,7 +17,7 @@ use crate::lenient;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CallbackUser {
     #[serde(default, deserialize_with = "lenient::ident::option")]
@@ -31,7 +31,7 @@ pub struct CallbackUser {
 }
 
 /// `Error` of the callback: Code 0 on success.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CallbackError {
     #[serde(deserialize_with = "int::deserialize")]
@@ -40,8 +40,8 @@ pub struct CallbackError {
     pub message: Option<String>,
 }
 
-/// The callback body.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// The callback body. Serialized (for the bindings) with the spec's names.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CallbackNotification {
     #[serde(rename = "OperationSMoney")]

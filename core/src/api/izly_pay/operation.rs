@@ -6,10 +6,11 @@ use super::dates;
 use crate::lenient;
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-/// One web payment as Xpollens describes it in the init answer and the callback.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// One web payment as Xpollens describes it in the init answer and the callback. Serialized (for
+/// the bindings) with the same names, `Amount` exact and `Date` in ISO 8601.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct OperationSMoney {
     /// "identifiant du transfert chez Xpollens": the OperationId of the details and refund calls.
@@ -21,7 +22,7 @@ pub struct OperationSMoney {
     #[serde(with = "crate::exact_decimal")]
     pub amount: Decimal,
     /// `dd/MM/yyyy HH:mm:ss` in both places.
-    #[serde(default, deserialize_with = "dates::french")]
+    #[serde(default, deserialize_with = "dates::french", serialize_with = "dates::iso_out")]
     pub date: Option<NaiveDateTime>,
     #[serde(default)]
     pub status: Option<String>,
