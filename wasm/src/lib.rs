@@ -13,6 +13,7 @@ pub mod client_crous;
 pub mod client_esipay;
 pub mod client_izly_pos;
 pub mod fetch;
+pub mod izly_connect;
 pub mod izly_pay;
 pub mod js;
 pub mod outbox;

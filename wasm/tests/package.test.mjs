@@ -122,3 +122,11 @@ test("an IzlyPay callback is read by core, with exact amount and typed errors", 
   throwsCode(() => pkg.parseIzlyPayCallback({ "content-type": "application/json" }, "{not json"), "izly_pay.callback_malformed");
   throwsCode(() => pkg.parseIzlyPayCallback({ "content-type": "application/json" }, '{"OperationSMoney": {"Amount": "x"}}'), "izly_pay.callback_malformed");
 });
+
+test("the IzlyConnect Authorize URL is core's", () => {
+  assert.equal(
+    pkg.izlyConnectAuthorizeUrl("http://127.0.0.1:8700", "sandbox-shop", "users_details", "s1"),
+    "http://127.0.0.1:8700/oauth/Home/Authorize?response_type=code&client_id=sandbox-shop&scope=users_details&state=s1",
+  );
+  throwsCode(() => pkg.izlyConnectAuthorizeUrl("ftp://x", "c", "1"), "environment.invalid_base_url");
+});
