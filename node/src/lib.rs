@@ -11,7 +11,7 @@
 //! `details`, exactly as the browser package (`wasm/`) does.
 //!
 //! Built by `scripts/build-node-addon.sh` (`napi build`: `crous_till.node` and `index.d.ts`, whose
-//! shared shapes come from `types.d.ts`; no `any` anywhere).
+//! shapes come from `core/ts/core_types.d.ts` (shared with `wasm/`) and `types.d.ts`; no `any`).
 
 #![deny(clippy::all)]
 

@@ -21,6 +21,10 @@ pub mod till;
 
 use wasm_bindgen::prelude::*;
 
+/// Core's shapes, shared with the Node addon (core/ts/core_types.d.ts).
+#[wasm_bindgen(typescript_custom_section)]
+const CORE_TYPES: &str = include_str!("../../core/ts/core_types.d.ts");
+
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("types.d.ts");
 

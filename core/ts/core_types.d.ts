@@ -1,0 +1,103 @@
+// TypeScript shapes of core's serde types (crous-till-core), shared by the browser package
+// (wasm/) and the Node addon (node/): both include this file, so the two cannot drift. Wire names
+// are the specs' own. Amounts: JS numbers or numeric strings in; numbers out (never add them up in
+// floating point: ask the package).
+
+/** A decimal amount or quantity: `1.1` or `"1.10"`. */
+export type Amount = number | string;
+
+/** Specs 001 reference data, as the Crous API serves it (every list optional). */
+export interface ReferenceData {
+  tva?: Tva[];
+  articles?: Article[];
+  societes?: Societe[];
+  societesTarifs?: SocieteTarif[];
+  periodes?: Periode[];
+  societesTarifsPeriodes?: SocieteTarifPeriode[];
+  articlesSocietesTarifsPeriodes?: PrixArticle[];
+  droitsEntree?: DroitEntree[];
+  droitsEntreeTypes?: DroitEntreeType[];
+  subventions?: Subvention[];
+}
+export interface Tva { codeTva: number; taux: Amount }
+export interface Article { codeArticle: number; libelle: string; codeTva?: number; versBornesPrepaiement?: boolean }
+export interface Societe { codeSociete: number; libelle: string }
+export interface SocieteTarif { codeSociete: number; tarif: number; libelle: string; codeTva?: number }
+export interface Periode { idPeriode: number; libelle?: string; dateDebut: string; dateFin?: string }
+export interface SocieteTarifPeriode { codeSociete: number; tarif: number; idPeriode: number; codeTva?: number }
+export interface PrixArticle { codeArticle: number; codeSociete: number; tarif: number; idPeriode: number; prixTtc: Amount }
+export interface DroitEntree {
+  codeDroitEntree: number; codeTypeDroitEntree: number; codeSociete: number; tarif: number;
+  codeArticle?: number; montant: Amount;
+}
+export interface DroitEntreeType { codeTypeDroitEntree: number; libelle: string }
+export interface Subvention {
+  codeSubvention: number; libelle: string; codeSociete: number; tarif: number; codeArticle?: number; montant: Amount;
+}
+
+/** Société and tarif of a customer: 10/1 student, 8000/1 visitor, 8024/1 and 8024/2 online ordering. */
+export interface CustomerProfile { codeSociete: number; tarif: number }
+export interface CartItem { codeArticle: number; quantite: Amount }
+export interface PricedLine {
+  codeArticle: number; libelle: string; quantite: number; codeTva: number; tauxTva: number;
+  prixUnitaireTtc: number; prixUnitaireHt: number; totalTtc: number; totalHt: number;
+}
+export interface PricedCart { profile: CustomerProfile; lines: PricedLine[]; totalTtc: number }
+
+/** The counters of one point of sale; persist the one buildTicket returns. */
+export interface NumberingState { lastIdTicketEntete: number; day: string | null; daySequence: number }
+export interface SaleContext {
+  versionLogiciel: string;
+  idLogiciel: number;
+  /** 1 sur place, 2 à emporter. */
+  idTypeDistribution: 1 | 2;
+  /** RFC 3339 with the till's offset: its local date is the numbering day. */
+  soldAt: string;
+}
+export type Payment =
+  | { type: "carteBancaire" }
+  | { type: "izlyCard"; idSupport: string; numeroApplicatif: string; idTransactionIzly: string }
+  | { type: "izlyQrCode"; qrCode: string; idTransactionIzly: string }
+  | { type: "fidelite" };
+export interface IzlyCustomer {
+  codeClient?: string; soldeClient?: Amount; nomClient?: string; dateFinValiditeClient?: string;
+  codeCrousClient?: string; rneEtablissement?: string; affectation?: string; adresseMail?: string;
+}
+export interface BuildTicketInput {
+  numbering: NumberingState;
+  sale: SaleContext;
+  pricedCart: PricedCart;
+  customer?: IzlyCustomer | null;
+  payment: Payment;
+}
+export interface BuiltTicket { ticket: Ticket; numbering: NumberingState }
+
+/** The Crous `tickets` resource (specs 001), field for field. */
+export interface Ticket {
+  idTicketEntete?: string; numeroTicket?: string; versionLogiciel?: string; date?: string; codeEvenement?: string;
+  listeLignes?: LigneTicket[]; listeReglements?: Reglement[]; complementaire?: Complementaire;
+}
+export interface LigneTicket {
+  numeroLigne?: number; codeArticle?: number; quantite?: Amount; codeTva?: number;
+  prixUnitaireHt?: Amount; prixUnitaireTtc?: Amount; totalHt?: Amount; totalTtc?: Amount; gainFidelite?: Amount;
+}
+export interface Reglement {
+  /** 4 carte bancaire, 9 Izly, 12 fidélité. */
+  codeReglement?: number; montant?: Amount; idSupport?: string; qrCode?: string;
+  idTransactionIzly?: string; numeroApplicatif?: string;
+}
+export interface Complementaire {
+  codeClient?: string; soldeClient?: Amount; cumulPointsFidelite?: Amount; soldePointsFidelite?: Amount;
+  nomClient?: string; dateFinValiditeClient?: string; codeSocieteClient?: number; tarifClient?: number;
+  codeCrousClient?: string; rneEtablissement?: string; affectation?: string; adresseMail?: string;
+  idSupport?: string; idTypeDistribution?: number; idLogiciel?: number;
+}
+
+export type ViolationCode =
+  | "missing_field" | "invalid_value" | "no_lines" | "duplicate_line_number" | "unknown_article"
+  | "unknown_vat_code" | "line_total_mismatch" | "vat_mismatch" | "payment_count" | "payment_total_mismatch"
+  | "izly_payment_fields" | "izly_customer_fields" | "fidelity_mismatch";
+/** One broken rule: a stable code, the JSON path it concerns, a sentence for humans. */
+export interface Violation { code: ViolationCode; path: string; message: string }
+export interface CheckReport { violations: Violation[] }
+export interface VatTotal { codeTva: number; taux: number | null; totalHt: number; totalTva: number; totalTtc: number }
