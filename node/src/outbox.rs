@@ -11,6 +11,7 @@ use crate::outbox_sqlite::SqliteStore;
 use crate::reference::Reference;
 use crous_till_core::api::crous::{parse_ticket, CrousApi, CrousToken, TicketOptions};
 use crous_till_core::api::executor::NativeExecutor;
+use crous_till_core::journal::Period;
 use crous_till_core::outbox::{Dispatch, DurableOutbox, Next, OutboxPolicy, SendOutcome};
 use crous_till_core::reference::ReferenceData;
 use crous_till_core::ticket::Ticket;
@@ -106,6 +107,21 @@ impl TicketOutbox {
     #[napi]
     pub fn authenticated(&self) {
         lock(&self.outbox).authenticated();
+    }
+
+    /// Closes a period of the journal (cash-register law: daily, monthly, yearly closures with
+    /// totals per VAT rate and per payment method, chained): `"2026-11-23"`, `"2026-11"` or
+    /// `"2026"`. A month closes after its days, a year after its months; a closed period takes
+    /// no more tickets (`journal.period_closed`). Returns the queue.
+    #[napi(ts_return_type = "QueueView")]
+    pub fn close(&self, env: Env, period: String) -> napi::Result<Value> {
+        let closed =
+            period.parse::<Period>().map_err(|e| Failure::new("input.invalid_period", e.to_string())).and_then(|p| {
+                let mut outbox = lock(&self.outbox);
+                outbox.close(p).map_err(|e| Failure::of(&e))?;
+                to_js(&outbox.view(now()))
+            });
+        sync(&env, closed)
     }
 
     /// Puts a refused ticket back in the queue once its cause is fixed.

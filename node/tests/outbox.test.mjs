@@ -65,3 +65,29 @@ test("a ticket under a queued idTicketEntete with other content is refused; pump
   const view = await outbox.pump();
   assert.equal(view.delivered, 1);
 });
+
+test("a day is closed through the outbox, reopens verified, and takes no more tickets", async () => {
+  const till = sandbox.fixtures.crous.restaurants[0].tills[0];
+  const crous = new addon.Crous({ environment: sandbox.baseUrl, pointOfSale: till.point_of_sale, software: "t" });
+  await crous.authenticate(till.installation_key);
+  const reference = await crous.referenceData();
+  const file = join(mkdtempSync(join(tmpdir(), "crous-till-outbox-")), "c.sqlite3");
+  const outbox = crous.openOutbox(file, reference);
+  let numbering = { lastIdTicketEntete: 0, day: null, daySequence: 0 };
+  const sell = (soldAt) => {
+    const day = soldAt.slice(0, 10);
+    const pricedCart = reference.priceCart([{ codeArticle: 100, quantite: 1 }], { codeSociete: 8000, tarif: 1 }, day);
+    const built = reference.buildTicket({ numbering, sale: { versionLogiciel: "t", idLogiciel: 39, idTypeDistribution: 1, soldAt }, pricedCart, payment: { type: "carteBancaire" } });
+    numbering = built.numbering;
+    return built.ticket;
+  };
+  outbox.enqueue(sell("2026-11-23T12:00:00+01:00"));
+  outbox.enqueue(sell("2026-11-23T12:30:00+01:00"));
+  outbox.close("2026-11-23");
+  assert.throws(() => outbox.close("2026-11-23"), (e) => e.code.startsWith("journal."));
+  assert.throws(() => outbox.close("23/11/2026"), (e) => e.code === "input.invalid_period");
+  // Reopened from the file: the chain, closure included, verifies.
+  const again = crous.openOutbox(file, reference);
+  assert.equal(again.view().pending, 2);
+  assert.equal(again.enqueue(sell("2026-11-24T09:00:00+01:00")).pending, 3);
+});

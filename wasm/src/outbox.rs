@@ -11,6 +11,7 @@ use crate::js::{core_error, error, from_js, to_js};
 use crate::till::Reference;
 use crous_till_core::api::crous::{parse_ticket, CrousApi, CrousToken, TicketOptions, TicketRefused};
 use crous_till_core::api::execution::Called;
+use crous_till_core::journal::Period;
 use crous_till_core::outbox::{Commit, Dispatch, Next, Outbox, OutboxPolicy, SendOutcome, Snapshot};
 use crous_till_core::reference::ReferenceData;
 use crous_till_core::ticket::Ticket;
@@ -114,6 +115,26 @@ impl TicketOutbox {
     #[wasm_bindgen(unchecked_return_type = "QueueView")]
     pub fn view(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.outbox.borrow().view(now()))
+    }
+
+    /// Closes a period of the journal (cash-register law: daily, monthly, yearly closures with
+    /// totals per VAT rate and per payment method, chained): `"2026-11-23"`, `"2026-11"` or
+    /// `"2026"`. A month closes after its days, a year after its months; a closed period takes
+    /// no more tickets (`journal.period_closed`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<QueueView>")]
+    pub fn close(&self, period: String) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let period: Period = period.parse().map_err(|e: String| error("input.invalid_period", &e, None))?;
+            let pos = inner.outbox.borrow().point_of_sale();
+            let from = inner.outbox.borrow().closure_state().through_sequence(period.kind()) + 1;
+            let loaded = await_promise(inner.store.load(&pos.app_id())).await?;
+            let snapshot: Snapshot = from_js(&loaded, "the store's snapshot")?;
+            let entries: Vec<_> = snapshot.journal.into_iter().filter(|e| e.sequence >= from).collect();
+            let commit = inner.outbox.borrow().close(period, &entries).map_err(|e| core_error(&e))?;
+            inner.persist(commit).await?;
+            to_js(&inner.outbox.borrow().view(now()))
+        })
     }
 
     /// Puts a refused ticket back in the queue (once its cause is fixed).

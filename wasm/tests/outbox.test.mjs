@@ -121,3 +121,13 @@ test("a tampered journal is detected when the outbox opens", async () => {
   db.close();
   await assert.rejects(open(name), (e) => e.code === "journal.broken" && /entry 1 was altered/.test(e.message));
 });
+
+test("a day is closed through the outbox and reopens verified", async () => {
+  const name = `db-${++dbCount}`;
+  const outbox = await open(name);
+  for (const t of tickets(2)) await outbox.enqueue(t);
+  await outbox.close("2026-11-23");
+  await assert.rejects(outbox.close("2026-11-23"), (e) => e.code.startsWith("journal."));
+  await assert.rejects(outbox.close("hier"), (e) => e.code === "input.invalid_period");
+  assert.equal((await open(name)).view().pending, 2);
+});
