@@ -7,6 +7,7 @@ use crate::till::Reference;
 use crous_till_core::api::crous::{self, CrousApi, CrousError, CrousToken, InstallationKey, TicketOptions};
 use crous_till_core::api::execution::CallError;
 use crous_till_core::api::{ApiRequest, Environment};
+use crous_till_core::checks::check_ticket;
 use crous_till_core::point_of_sale::PointOfSale;
 use crous_till_core::reference::ReferenceData;
 use crous_till_core::ticket::Ticket;
@@ -108,8 +109,12 @@ impl CrousClient {
             let ticket: Ticket = from_js(&ticket, "ticket")?;
             let options = TicketOptions { vers_commande_en_ligne: vers_commande_en_ligne.unwrap_or(false) };
             let reference = reference.data().clone();
-            // Refused before any request when the checks fail.
-            inner_check(&self.inner.api, &ticket, &reference, options)?;
+            // Refused before any request when core's checks fail (the very checks `api.ticket` runs).
+            let report = check_ticket(&ticket, Some(&reference));
+            if !report.is_valid() {
+                let details = Some(to_js(&report.violations)?);
+                return Err(error("ticket.check_failed", "the ticket fails the Crous checks: not sent", details));
+            }
             let inner = self.inner.clone();
             Ok(future_to_promise(async move {
                 let id = ticket.id_ticket_entete.clone().unwrap_or_default();
@@ -125,21 +130,6 @@ impl CrousClient {
                 }
             }))
         })())
-    }
-}
-
-fn inner_check(
-    api: &CrousApi,
-    ticket: &Ticket,
-    reference: &ReferenceData,
-    options: TicketOptions,
-) -> Result<(), JsValue> {
-    let token = CrousToken::new("");
-    match api.ticket(&token, ticket, reference, options) {
-        Ok(_) => Ok(()),
-        Err(crous::TicketRefused::Checks(v)) => {
-            Err(error("ticket.check_failed", "the ticket fails the Crous checks: not sent", Some(to_js(&v)?)))
-        }
     }
 }
 

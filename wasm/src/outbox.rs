@@ -11,6 +11,7 @@ use crate::js::{core_error, error, from_js, to_js};
 use crate::till::Reference;
 use crous_till_core::api::crous::{parse_ticket, CrousApi, CrousToken, TicketOptions, TicketRefused};
 use crous_till_core::api::execution::Called;
+use crous_till_core::checks::check_ticket;
 use crous_till_core::journal::Period;
 use crous_till_core::outbox::{Commit, Dispatch, Next, Outbox, OutboxPolicy, SendOutcome, Snapshot};
 use crous_till_core::reference::ReferenceData;
@@ -191,10 +192,10 @@ impl Inner {
 
     async fn send(&self, dispatch: &Dispatch) -> SendOutcome {
         let options = TicketOptions::default();
-        // Core refuses to build a request for a ticket that fails the checks: that is a refusal.
-        let check = self.crous.api.ticket(&CrousToken::new(""), &dispatch.ticket, &self.reference, options);
-        if let Err(refused @ TicketRefused::Checks(_)) = check {
-            return SendOutcome::from_refused(&refused);
+        // A ticket that fails core's checks (the very checks `api.ticket` runs) is a refusal.
+        let report = check_ticket(&dispatch.ticket, Some(&self.reference));
+        if !report.is_valid() {
+            return SendOutcome::from_refused(&TicketRefused::Checks(report.violations));
         }
         let build = |api: &CrousApi, t: &CrousToken| {
             api.ticket(t, &dispatch.ticket, &self.reference, options).expect("checked above; the ticket is the same")
