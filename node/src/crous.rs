@@ -5,8 +5,7 @@ use crate::client::{call, environment, executor, RetryOptions};
 use crate::js::{from_js, from_js_opt, promise, sync, to_js, Failure, Outcome};
 use crate::reference::Reference;
 use crous_till_core::api::crous::{
-    parse_authenticate, parse_caisse, parse_into, parse_ticket, CrousApi, CrousToken, InstallationKey, Resource,
-    TicketOptions,
+    parse_authenticate, parse_caisse, parse_into, parse_ticket, CrousApi, CrousToken, InstallationKey, TicketOptions,
 };
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::point_of_sale::PointOfSale;
@@ -115,21 +114,15 @@ impl Crous {
         })
     }
 
-    /// Every reference resource of the Crous, as a `Reference` ready to price and build tickets.
-    /// Prices are read for the sociétés the Crous lists.
+    /// Every reference resource of the Crous, as a `Reference` ready to price and build tickets
+    /// (core's `till_reference_requests`: the same download as the browser package's).
     #[napi(ts_return_type = "Promise<Reference>")]
     pub fn reference_data<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, Reference>> {
         let token = crate::ready!(env, self.token());
         let (api, executor) = (self.api.clone(), self.executor.clone());
         let fetched = async move {
             let mut data = ReferenceData::default();
-            for resource in Resource::ALL {
-                let request = if resource == Resource::ArticlesSocietesTarifsPeriodes {
-                    let codes: Vec<u32> = data.societes.iter().map(|s| s.code_societe).collect();
-                    api.articles_societes_tarifs_periodes(&token, &codes, false)
-                } else {
-                    api.reference(&token, resource, &[])
-                };
+            for (resource, request) in api.till_reference_requests(&token) {
                 let mut parse = |s: u16, h: &[(String, String)], b: &[u8]| parse_into(&mut data, resource, s, h, b);
                 call(&executor, &request, &mut parse).await?;
             }
