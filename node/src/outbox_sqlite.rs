@@ -86,13 +86,6 @@ fn conflict(why: String) -> Result<(), StoreError> {
 
 fn perform(tx: &rusqlite::Transaction<'_>, write: &Write) -> Result<(), StoreError> {
     let pos = write.point_of_sale().app_id();
-    let last = |table: &str| -> Result<u64, StoreError> {
-        tx.query_row(&format!("SELECT COALESCE(MAX(sequence), 0) FROM {table} WHERE pos = ?1"), [&pos], |r| {
-            r.get::<_, i64>(0)
-        })
-        .map(|n| n as u64)
-        .map_err(failed)
-    };
     let stored_row = |sequence: u64| -> Result<Option<(i64, String, String)>, StoreError> {
         tx.query_row(
             "SELECT revision, status, id_ticket_entete FROM outbox_rows WHERE pos = ?1 AND sequence = ?2",
@@ -103,28 +96,8 @@ fn perform(tx: &rusqlite::Transaction<'_>, write: &Write) -> Result<(), StoreErr
         .map_err(failed)
     };
     match write {
-        Write::AppendJournalEntry { entry } => {
-            let after = last("journal_entries")?;
-            if entry.sequence != after + 1 {
-                return conflict(format!("journal entry {} after {after}", entry.sequence));
-            }
-            tx.execute(
-                "INSERT INTO journal_entries(pos, sequence, body) VALUES (?1, ?2, ?3)",
-                params![pos, entry.sequence as i64, json(entry)?],
-            )
-            .map_err(failed)?;
-        }
-        Write::AppendClosure { closure } => {
-            let after = last("journal_closures")?;
-            if closure.sequence != after + 1 {
-                return conflict(format!("closure {} after {after}", closure.sequence));
-            }
-            tx.execute(
-                "INSERT INTO journal_closures(pos, sequence, body) VALUES (?1, ?2, ?3)",
-                params![pos, closure.sequence as i64, json(closure)?],
-            )
-            .map_err(failed)?;
-        }
+        Write::AppendJournalEntry { entry } => append(tx, "journal_entries", &pos, entry.sequence, &json(entry)?)?,
+        Write::AppendClosure { closure } => append(tx, "journal_closures", &pos, closure.sequence, &json(closure)?)?,
         Write::PutHead { head } => {
             tx.execute("INSERT OR REPLACE INTO journal_heads(pos, body) VALUES (?1, ?2)", params![pos, json(head)?])
                 .map_err(failed)?;
@@ -171,6 +144,22 @@ fn perform(tx: &rusqlite::Transaction<'_>, write: &Write) -> Result<(), StoreErr
             _ => return conflict(format!("row {sequence} is not delivered at revision {expected_revision}")),
         },
     }
+    Ok(())
+}
+
+/// Appends record `sequence` to a gap-free chain table: only right after the last one.
+fn append(tx: &rusqlite::Transaction<'_>, table: &str, pos: &str, sequence: u64, body: &str) -> Result<(), StoreError> {
+    let last: i64 = tx
+        .query_row(&format!("SELECT COALESCE(MAX(sequence), 0) FROM {table} WHERE pos = ?1"), [pos], |r| r.get(0))
+        .map_err(failed)?;
+    if sequence != last as u64 + 1 {
+        return conflict(format!("{table}: record {sequence} after {last}"));
+    }
+    tx.execute(
+        &format!("INSERT INTO {table}(pos, sequence, body) VALUES (?1, ?2, ?3)"),
+        params![pos, sequence as i64, body],
+    )
+    .map_err(failed)?;
     Ok(())
 }
 
