@@ -128,7 +128,7 @@ impl TicketOutbox {
         future_to_promise(async move {
             let period: Period = period.parse().map_err(|e: String| error("input.invalid_period", &e, None))?;
             let pos = inner.outbox.borrow().point_of_sale();
-            let from = inner.outbox.borrow().closure_state().through_sequence(period.kind()) + 1;
+            let from = inner.outbox.borrow().closure_start(period);
             let loaded = await_promise(inner.store.load(&pos.app_id())).await?;
             let snapshot: Snapshot = from_js(&loaded, "the store's snapshot")?;
             let entries: Vec<_> = snapshot.journal.into_iter().filter(|e| e.sequence >= from).collect();

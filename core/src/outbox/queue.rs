@@ -375,9 +375,15 @@ impl Outbox {
         self.commit(writes, Effect::None)
     }
 
+    /// The first journal sequence a closure of `period` must be given (the entries after the last
+    /// closure of its kind): what a store loads for [`Outbox::close`].
+    pub fn closure_start(&self, period: Period) -> u64 {
+        self.closures.through_sequence(period.kind()) + 1
+    }
+
     /// Plans a day, month or year closure of the journal (issue 8), with the head marker, so
-    /// that closures and appends keep one head. `entries` are the journal entries after the last
-    /// closure of that kind (from `closure_state().through_sequence(kind) + 1`) to the last one.
+    /// that closures and appends keep one head. `entries` are the journal entries from
+    /// [`Outbox::closure_start`] to the last one.
     pub fn close(&self, period: Period, entries: &[JournalEntry]) -> Result<Commit, OutboxError> {
         let from = self.closures.through_sequence(period.kind()) + 1;
         let expected: Vec<u64> = (from..=self.tip.last_sequence).collect();

@@ -127,8 +127,7 @@ impl<S: OutboxStore> DurableOutbox<S> {
 
     /// Closes a day, month or year of the journal.
     pub fn close(&mut self, period: Period) -> Result<(), OutboxError> {
-        let from = self.outbox.closure_state().through_sequence(period.kind()) + 1;
-        let entries = self.store.journal_from(self.outbox.point_of_sale(), from)?;
+        let entries = self.store.journal_from(self.outbox.point_of_sale(), self.outbox.closure_start(period))?;
         let commit = self.outbox.close(period, &entries)?;
         self.persist(commit).map(drop)
     }
