@@ -7,12 +7,11 @@
 
 use crate::client::{call, call_failure, environment, executor, RetryOptions};
 use crate::js::{from_js, json_text, promise, sync, to_js, Failure, Outcome};
-use chrono::NaiveDateTime;
 use crous_till_core::api::executor::{CallError, NativeExecutor};
 use crous_till_core::api::izly_connect::IzlyApiKey;
 use crous_till_core::api::izly_pay::{
     callback_error_answer, callback_ok_answer, parse_callback, parse_init, parse_payment_details, parse_refund,
-    CallbackNotification, InitPayment, IzlyPayApi, IzlyPayError, RefundResponse, WebPaymentDetails,
+    CallbackNotification, InitPayment, IzlyPayApi, IzlyPayError,
 };
 use crous_till_core::api::ApiResponse;
 use crous_till_core::error_code::ErrorCode;
@@ -20,7 +19,7 @@ use napi::bindgen_prelude::{Either, PromiseRaw, Uint8Array, Unknown};
 use napi::Env;
 use napi_derive::napi;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 #[napi(object)]
@@ -58,52 +57,10 @@ struct Expected {
     amount: Decimal,
 }
 
-// Serializable mirrors of core's answers, with the wire's PascalCase names.
-
-fn date(d: &Option<NaiveDateTime>) -> Option<String> {
-    d.map(|d| d.format("%Y-%m-%dT%H:%M:%S").to_string())
-}
-
-fn details(d: &WebPaymentDetails) -> Outcome<Value> {
-    let amount = to_js(&Amount(d.amount))?;
-    Ok(json!({
-        "OperationId": d.operation_id,
-        "IdTransactionDebitIzly": d.id_transaction_debit_izly,
-        "Amount": amount,
-        "BeneficiarySmoneyId": d.beneficiary_smoney_id,
-        "BeneficiaryClientId": d.beneficiary_client_id,
-        "CustomerSmoneyId": d.customer_smoney_id,
-        "CustomerEmail": d.customer_email,
-        "CustomerClientCode": d.customer_client_code,
-        "OperationStatus": d.operation_status,
-        "Error": d.error,
-        "ClientParameters": d.client_parameters,
-        "Message": d.message,
-        "PaymentDate": date(&d.payment_date),
-        "OrderId": d.order_id,
-    }))
-}
-
-fn refund(r: &RefundResponse) -> Outcome<Value> {
-    Ok(json!({
-        "OperationId": r.operation_id,
-        "IdTransactionDebitIzly": r.id_transaction_debit_izly,
-        "RefundDate": date(&r.refund_date),
-        "Amount": to_js(&Amount(r.amount))?,
-        "OperationStatus": r.operation_status,
-        "ClientOrderId": r.client_order_id,
-    }))
-}
-
 /// A callback as core reads it (core's `Serialize`: the spec's names, exact amount, ISO date).
 fn notification(n: &CallbackNotification) -> Outcome<Value> {
     to_js(n)
 }
-
-/// A decimal written as a JSON number with its scale (core's exact form).
-#[derive(Serialize)]
-#[serde(transparent)]
-struct Amount(#[serde(with = "crous_till_core::exact_decimal")] Decimal);
 
 /// An HTTP answer for the server to write as is.
 pub fn answer(r: &ApiResponse) -> Value {
@@ -190,7 +147,7 @@ impl IzlyPay {
     #[napi(ts_return_type = "Promise<WebPaymentDetails>")]
     pub fn get<'e>(&self, env: &'e Env, operation_id: String) -> napi::Result<PromiseRaw<'e, Value>> {
         let (request, executor) = (self.api.payment_details(&operation_id), self.executor.clone());
-        promise(env, async move { details(&call(&executor, &request, parse_payment_details).await?) })
+        promise(env, async move { to_js(&call(&executor, &request, parse_payment_details).await?) })
     }
 
     /// Refunds a completed payment, once (a second refund is refused: `izly_pay.refused`). A lost
@@ -203,7 +160,7 @@ impl IzlyPay {
         client_order_id: String,
     ) -> napi::Result<PromiseRaw<'e, Value>> {
         let (request, executor) = (self.api.refund(&operation_id, &client_order_id), self.executor.clone());
-        promise(env, async move { refund(&call(&executor, &request, parse_refund).await?) })
+        promise(env, async move { to_js(&call(&executor, &request, parse_refund).await?) })
     }
 
     /// Reads a callback body without trusting it (to find the order it names). Throws
@@ -264,7 +221,7 @@ impl IzlyPay {
                     return refused(status, &call_failure(&e), shown, Value::Null);
                 }
             };
-            let payment = details(&fetched)?;
+            let payment = to_js(&fetched)?;
             match n.verify(&fetched, &expected.client_order_id, expected.amount) {
                 Ok(()) => Ok(json!({
                     "confirmed": true, "notification": shown, "payment": payment, "error": null,

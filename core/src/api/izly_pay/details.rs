@@ -34,8 +34,8 @@ impl PaymentStatus {
     }
 }
 
-/// The details answer, names as specs 002 lists them.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// The details answer, names as specs 002 lists them (serialized alike, date in ISO 8601).
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct WebPaymentDetails {
     #[serde(deserialize_with = "lenient::ident::deserialize")]
@@ -63,7 +63,7 @@ pub struct WebPaymentDetails {
     pub client_parameters: Option<serde_json::Value>,
     #[serde(default)]
     pub message: Option<String>,
-    #[serde(default, deserialize_with = "dates::iso")]
+    #[serde(default, deserialize_with = "dates::iso", serialize_with = "dates::iso_out")]
     pub payment_date: Option<NaiveDateTime>,
     /// The partner's ClientOrderId.
     #[serde(default, deserialize_with = "lenient::ident::option")]

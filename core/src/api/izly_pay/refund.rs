@@ -15,14 +15,15 @@ use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// The refund answer (serialized alike, date in ISO 8601).
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RefundResponse {
     #[serde(deserialize_with = "lenient::ident::deserialize")]
     pub operation_id: String,
     #[serde(default, deserialize_with = "lenient::ident::option")]
     pub id_transaction_debit_izly: Option<String>,
-    #[serde(default, deserialize_with = "dates::iso")]
+    #[serde(default, deserialize_with = "dates::iso", serialize_with = "dates::iso_out")]
     pub refund_date: Option<NaiveDateTime>,
     /// Euros.
     #[serde(with = "crate::exact_decimal")]
