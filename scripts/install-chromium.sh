@@ -3,25 +3,10 @@
 # /usr/bin/chromium headless). `npx playwright install` cannot download a browser here
 # (shared/TOOLCHAIN.md, "Browser tests"), so the browser comes from apt.
 #
-# Idempotent: when `dpkg -s chromium` already reports it installed, apt is not touched.
-# sudo is used only when not running as root.
+# Idempotent: apt is not touched when the packages are installed (scripts/lib/apt.sh).
 set -euo pipefail
 
-log() { printf '[install-chromium] %s\n' "$*"; }
-
-if dpkg -s chromium >/dev/null 2>&1 && [[ -x /usr/bin/chromium ]]; then
-  log "already installed: $(/usr/bin/chromium --version 2>/dev/null || echo chromium)"
-  exit 0
-fi
-
-SUDO=()
-if [[ "$(id -u)" != 0 ]]; then
-  SUDO=(sudo)
-fi
-
-log "installing chromium with apt-get"
-export DEBIAN_FRONTEND=noninteractive
-"${SUDO[@]}" apt-get update -qq
-"${SUDO[@]}" apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core
-dpkg -s chromium >/dev/null
-log "installed: $(/usr/bin/chromium --version 2>/dev/null || echo chromium)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
+apt_install_missing install-chromium chromium fonts-dejavu-core
+[[ -x /usr/bin/chromium ]] || { echo "[install-chromium] /usr/bin/chromium missing after install" >&2; exit 1; }
+echo "[install-chromium] $(/usr/bin/chromium --version 2>/dev/null || echo chromium)"
