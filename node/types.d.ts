@@ -110,18 +110,3 @@ export interface CardPayment {
   /** Euros: `12.5` or `"12.50"`. */
   amount: Amount;
 }
-
-// The ticket outbox (TicketOutbox, core's outbox over a SQLite file)
-export type OutboxStatus = "pending" | "sending" | "delivered" | "refused";
-export interface OutboxLastError { code: string; message: string; status?: number; at: number }
-export interface PointOfSaleIds { idCrous: number; idUg: number; idRu: number; idUd: number; idCaisse: number }
-export interface TicketSummary {
-  sequence: number; idTicketEntete: string; numeroTicket?: string; status: OutboxStatus; attempts: number;
-  enqueuedAt: number; nextAttemptAt: number; lastError?: OutboxLastError;
-}
-/** The queue of one till: counts by status, its head, the last error, refused tickets. */
-export interface QueueView {
-  pointOfSale: PointOfSaleIds; pending: number; sending: number; delivered: number; refused: number;
-  oldestPending?: TicketSummary; lastError?: OutboxLastError; refusedTickets: TicketSummary[];
-  needsAuthentication: boolean; nextAttemptAt?: number;
-}

@@ -101,3 +101,19 @@ export type ViolationCode =
 export interface Violation { code: ViolationCode; path: string; message: string }
 export interface CheckReport { violations: Violation[] }
 export interface VatTotal { codeTva: number; taux: number | null; totalHt: number; totalTva: number; totalTtc: number }
+
+// The ticket outbox's queue as both packages show it (core's outbox view)
+export type OutboxStatus = "pending" | "sending" | "delivered" | "refused";
+export interface OutboxLastError { code: string; message: string; status?: number; at: number }
+/** The five numbers of a point of sale, as core writes them inside records. */
+export interface PointOfSaleIds { idCrous: number; idUg: number; idRu: number; idUd: number; idCaisse: number }
+export interface TicketSummary {
+  sequence: number; idTicketEntete: string; numeroTicket?: string; status: OutboxStatus; attempts: number;
+  enqueuedAt: number; nextAttemptAt: number; lastError?: OutboxLastError;
+}
+/** The queue of one till: counts by status, its head, the last error, refused tickets. */
+export interface QueueView {
+  pointOfSale: PointOfSaleIds; pending: number; sending: number; delivered: number; refused: number;
+  oldestPending?: TicketSummary; lastError?: OutboxLastError; refusedTickets: TicketSummary[];
+  needsAuthentication: boolean; nextAttemptAt?: number;
+}

@@ -1,11 +1,8 @@
-// The browser till's ticket outbox (TicketOutbox) and the store it writes through.
-// Rows and journal records are core's (crous-till-core outbox and journal); a store keeps them as
-// opaque JSON keyed by `sequence` and checks the preconditions each write states.
+// The browser till's ticket outbox (TicketOutbox) and the store it writes through (QueueView and
+// the other shapes both packages share are in core/ts/core_types.d.ts). Rows and journal records
+// are core's (crous-till-core outbox and journal); a store keeps them as opaque JSON keyed by
+// `sequence` and checks the preconditions each write states.
 
-/** The five numbers of a point of sale, as core writes them inside records. */
-export interface PointOfSaleIds { idCrous: number; idUg: number; idRu: number; idUd: number; idCaisse: number }
-export type OutboxStatus = "pending" | "sending" | "delivered" | "refused";
-export interface OutboxLastError { code: string; message: string; status?: number; at: number }
 /** One queued ticket (core's OutboxEntry). */
 export interface OutboxEntry {
   pointOfSale: PointOfSaleIds; sequence: number; idTicketEntete: string; ticket: Ticket; status: OutboxStatus;
@@ -30,14 +27,4 @@ export type OutboxWrite =
 export interface OutboxStore {
   load(pointOfSale: string): Promise<OutboxSnapshot>;
   commit(writes: OutboxWrite[]): Promise<void>;
-}
-export interface TicketSummary {
-  sequence: number; idTicketEntete: string; numeroTicket?: string; status: OutboxStatus; attempts: number;
-  enqueuedAt: number; nextAttemptAt: number; lastError?: OutboxLastError;
-}
-/** What the page shows of the queue. */
-export interface QueueView {
-  pointOfSale: PointOfSaleIds; pending: number; sending: number; delivered: number; refused: number;
-  oldestPending?: TicketSummary; lastError?: OutboxLastError; refusedTickets: TicketSummary[];
-  needsAuthentication: boolean; nextAttemptAt?: number;
 }
