@@ -78,7 +78,10 @@ export interface RightHolder {
   Nom?: string; Prenom?: string; Email?: string; CodeCrous?: string; RneEtablissement?: string;
   NumeroAffectation?: string; DateFinValidite?: string;
 }
+/** searchQrCode's and searchCard's answer. */
 export interface QrCodeHolder { rightHolder: RightHolder; profile: CustomerProfile; customer: IzlyCustomer }
+/** A tapped card's ZDC fields, as the bridge's readCard gives them. */
+export interface IzlyCard { idSupport: string; numeroApplicatif: string; sam?: string }
 interface DebitCommon {
   /** Euros. */
   amount: Amount; idTicketEntete: string;

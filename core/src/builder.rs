@@ -5,7 +5,7 @@
 //! passed every check, and the property tests show the safety net never fires.
 
 use crate::checks::{check_ticket, Violation};
-use crate::numbering::{NumberingError, NumberingState};
+use crate::numbering::{NumberingError, NumberingState, TicketNumbers};
 use crate::pricing::PricedCart;
 use crate::reference::ReferenceData;
 use crate::ticket::{
@@ -83,7 +83,7 @@ pub enum BuildError {
     Violations(Vec<Violation>),
 }
 
-/// Builds and checks the ticket of a sale.
+/// Builds and checks the ticket of a sale, numbered by `numbering`'s next numbers.
 pub fn build_ticket(
     reference: &ReferenceData,
     numbering: &NumberingState,
@@ -92,10 +92,24 @@ pub fn build_ticket(
     customer: Option<&IzlyCustomer>,
     payment: &Payment,
 ) -> Result<BuiltTicket, BuildError> {
+    let (numbers, next_state) = numbering.next(sale.sold_at.date_naive())?;
+    let ticket = build_numbered_ticket(reference, &numbers, sale, cart, customer, payment)?;
+    Ok(BuiltTicket { ticket, numbering: next_state })
+}
+
+/// Builds and checks the ticket of a sale under numbers already reserved (the sale engine
+/// reserves them before the payment, which they reference: [`crate::sale`]).
+pub fn build_numbered_ticket(
+    reference: &ReferenceData,
+    numbers: &TicketNumbers,
+    sale: &SaleContext,
+    cart: &PricedCart,
+    customer: Option<&IzlyCustomer>,
+    payment: &Payment,
+) -> Result<Ticket, BuildError> {
     if matches!(payment, Payment::IzlyQrCode { .. }) && customer.and_then(|c| c.code_client.as_ref()).is_none() {
         return Err(BuildError::MissingIzlyCustomer);
     }
-    let (numbers, next_state) = numbering.next(sale.sold_at.date_naive())?;
     let liste_lignes = cart
         .lines
         .iter()
@@ -113,8 +127,8 @@ pub fn build_ticket(
         })
         .collect();
     let ticket = Ticket {
-        id_ticket_entete: Some(numbers.id_ticket_entete),
-        numero_ticket: Some(numbers.numero_ticket),
+        id_ticket_entete: Some(numbers.id_ticket_entete.clone()),
+        numero_ticket: Some(numbers.numero_ticket.clone()),
         version_logiciel: Some(sale.version_logiciel.clone()),
         date: Some(sale.sold_at.to_rfc3339_opts(SecondsFormat::Millis, true)),
         code_evenement: Some(CODE_EVENEMENT_VENTE.to_owned()),
@@ -126,7 +140,7 @@ pub fn build_ticket(
     if !report.is_valid() {
         return Err(BuildError::Violations(report.violations));
     }
-    Ok(BuiltTicket { ticket, numbering: next_state })
+    Ok(ticket)
 }
 
 fn reglement(payment: &Payment, montant: Decimal) -> Reglement {

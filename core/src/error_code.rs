@@ -114,6 +114,8 @@ impl ErrorCode for IzlyPosError {
             IzlyPosError::Forbidden(_) => "izly_pos.forbidden",
             IzlyPosError::InsufficientBalance(_) => "izly_pos.insufficient_balance",
             IzlyPosError::NotFound(_) => "izly_pos.not_found",
+            IzlyPosError::UnknownCard(_) => "izly_pos.unknown_card",
+            IzlyPosError::RightExpired(_) => "izly_pos.right_expired",
             IzlyPosError::ReferenceConflict(_) => "izly_pos.reference_conflict",
             IzlyPosError::QrCodeRejected(_) => "izly_pos.qr_code_rejected",
             IzlyPosError::Refused(_) => "izly_pos.refused",
@@ -305,6 +307,37 @@ impl ErrorCode for crate::outbox::OutboxError {
             OutboxError::Corrupt(_) => "outbox.corrupt",
             OutboxError::JournalBroken(_) => "journal.broken",
             OutboxError::Store(e) => e.code(),
+        }
+    }
+}
+
+impl ErrorCode for crate::sale::SaleError {
+    fn code(&self) -> &'static str {
+        use crate::outbox::OutboxError;
+        use crate::sale::SaleError;
+        match self {
+            SaleError::Pricing(e) => e.code(),
+            SaleError::Numbering(e) => e.code(),
+            SaleError::Build(e) => e.code(),
+            SaleError::Journal(e) => OutboxError::Journal(e.clone()).code(),
+            SaleError::Outbox(e) => e.code(),
+            SaleError::Unsettled { .. } => "sale.unsettled",
+            SaleError::UnknownSale { .. } => "sale.unknown",
+            SaleError::WrongState { .. } => "sale.wrong_state",
+            SaleError::ProofMismatch { .. } => "sale.proof_mismatch",
+            SaleError::Corrupt(_) => "sale.corrupt",
+            SaleError::StaleCommit => "sale.stale_commit",
+        }
+    }
+}
+
+impl ErrorCode for crate::sale::OrderError {
+    fn code(&self) -> &'static str {
+        use crate::sale::OrderError;
+        match self {
+            OrderError::Izly(e) => e.code(),
+            OrderError::Esipay(e) => e.code(),
+            OrderError::WrongService { .. } => "sale.wrong_service",
         }
     }
 }

@@ -61,6 +61,7 @@ pub mod point_of_sale;
 pub mod pricing;
 pub mod receipt;
 pub mod reference;
+pub mod sale;
 pub mod ticket;
 
 pub use rust_decimal::Decimal;

@@ -72,6 +72,36 @@ export interface BuildTicketInput {
 }
 export interface BuiltTicket { ticket: Ticket; numbering: NumberingState }
 
+// The sale engine (core/src/sale): one sale from the tray to the queued ticket.
+/** How the customer pays; a bank card's number is never part of it. */
+export type PaymentMethod =
+  | { type: "izlyQrCode"; qrCode: string }
+  | { type: "izlyCard"; idSupport: string; numeroApplicatif: string; sam?: string }
+  | { type: "esipay" };
+export type PaymentProof =
+  | { type: "izly"; idTransactionIzly: string; balance?: number; codeClient?: string }
+  | { type: "esipay"; transaction?: string };
+export type SaleState =
+  | { state: "paymentPending" }
+  | { state: "completed"; payment: PaymentProof; journalSequence: number }
+  | { state: "voided"; code: string; message: string }
+  | { state: "toCheck"; code: string; message: string };
+export type SaleRecord = SaleState & {
+  pointOfSale: PointOfSaleIds; idTicketEntete: string; numeroTicket: string; sale: SaleContext; cart: PricedCart;
+  customer?: IzlyCustomer; method: PaymentMethod; reference: string; amount: number;
+  openedAt: number; settledAt?: number; revision: number;
+};
+export interface NumberingRecord { pointOfSale: PointOfSaleIds; numbering: NumberingState; revision: number }
+export interface SaleInput {
+  cart: CartItem[]; profile: CustomerProfile; customer?: IzlyCustomer | null; method: PaymentMethod; sale: SaleContext;
+}
+export interface PaymentOrder { idTicketEntete: string; numeroTicket: string; amount: number; method: PaymentMethod; reference: string }
+export type PaymentOutcome =
+  | { outcome: "paid"; payment: PaymentProof }
+  | { outcome: "declined"; code: string; message: string }
+  | { outcome: "unknown"; code: string; message: string };
+export type Resolution = { resolution: "paid"; transaction?: string | null } | { resolution: "notPaid" };
+
 /** The Crous `tickets` resource (specs 001), field for field. */
 export interface Ticket {
   idTicketEntete?: string; numeroTicket?: string; versionLogiciel?: string; date?: string; codeEvenement?: string;

@@ -6,7 +6,8 @@ use crate::client::{call, environment, executor, RetryOptions};
 use crate::js::{from_js, promise, sync, to_js, Failure, Outcome};
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::api::izly_pos::{
-    parse_debit, parse_search_qr_code, CardDebit, DebitReference, DebitTarget, IzlyPosApi, IzlyPosKey,
+    parse_debit, parse_search_card, parse_search_qr_code, CardDebit, DebitReference, DebitTarget, IzlyPosApi,
+    IzlyPosError, IzlyPosKey, RightHolder,
 };
 use crous_till_core::point_of_sale::PointOfSale;
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
@@ -45,6 +46,17 @@ struct DebitInput {
     sam: Option<String>,
 }
 
+/// A tapped card, as the bridge's `readCard` gives it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CardInput {
+    id_support: String,
+    numero_applicatif: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    sam: Option<String>,
+}
+
 fn first() -> u32 {
     1
 }
@@ -74,15 +86,19 @@ impl IzlyPos {
     /// the `IzlyCustomer` a ticket wants. Errors: `izly_pos.*` (`qr_code_rejected`...), `network.*`.
     #[napi(ts_return_type = "Promise<QrCodeHolder>")]
     pub fn search_qr_code<'e>(&self, env: &'e Env, qr_code: String) -> napi::Result<PromiseRaw<'e, Value>> {
-        let (request, executor) = (self.api.search_qr_code(&qr_code), self.executor.clone());
-        promise(env, async move {
-            let holder = call(&executor, &request, parse_search_qr_code).await?;
-            Ok(json!({
-                "rightHolder": to_js(&holder)?,
-                "profile": to_js(&holder.profile())?,
-                "customer": to_js(&holder.to_izly_customer())?,
-            }))
-        })
+        self.holder(env, self.api.search_qr_code(&qr_code), parse_search_qr_code)
+    }
+
+    /// Who the tapped card belongs to (idSupport and numeroApplicatif from its ZDC), answered as
+    /// `searchQrCode`. Errors: `izly_pos.unknown_card`, `izly_pos.account_blocked`,
+    /// `izly_pos.right_expired` (sell as a visitor), `network.*`.
+    #[napi(ts_args_type = "card: IzlyCard", ts_return_type = "Promise<QrCodeHolder>")]
+    pub fn search_card<'e>(&self, env: &'e Env, card: Unknown) -> napi::Result<PromiseRaw<'e, Value>> {
+        let request = crate::ready!(
+            env,
+            from_js::<CardInput>(env, card, "card").map(|c| self.api.search_card(&c.id_support, &c.numero_applicatif)),
+        );
+        self.holder(env, request, parse_search_card)
     }
 
     /// Debits a QR code. Errors: `izly_pos.invalid_amount`, `izly_pos.insufficient_balance`,
@@ -119,6 +135,23 @@ impl IzlyPos {
 }
 
 impl IzlyPos {
+    fn holder<'e>(
+        &self,
+        env: &'e Env,
+        request: crous_till_core::api::ApiRequest,
+        parse: fn(u16, &[(String, String)], &[u8]) -> Result<RightHolder, IzlyPosError>,
+    ) -> napi::Result<PromiseRaw<'e, Value>> {
+        let executor = self.executor.clone();
+        promise(env, async move {
+            let holder = call(&executor, &request, parse).await?;
+            Ok(json!({
+                "rightHolder": to_js(&holder)?,
+                "profile": to_js(&holder.profile())?,
+                "customer": to_js(&holder.to_izly_customer())?,
+            }))
+        })
+    }
+
     fn request(&self, target: &DebitTarget, d: &DebitInput) -> Outcome<crous_till_core::api::ApiRequest> {
         let reference = DebitReference::for_ticket(&self.api.point_of_sale(), &d.id_ticket_entete, d.attempt);
         self.api.debit(target, d.amount, &d.id_ticket_entete, &reference).map_err(|e| Failure::of(&e))

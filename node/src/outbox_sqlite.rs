@@ -1,11 +1,13 @@
-//! SQLite storage for the ticket outbox (core's `OutboxStore`): rows, journal entries, closures
-//! and the head marker of each point of sale, as core's JSON, in one file. Core plans every
+//! SQLite storage for the till (core's `OutboxStore`): outbox rows, journal entries, closures,
+//! the head marker, the sale engine's sales and ticket counters of each point of sale, as core's
+//! JSON, in one file. Core plans every
 //! write; this store performs a commit's writes in ONE transaction (`BEGIN IMMEDIATE`, which
 //! also makes a second process wait its turn), checking each write's precondition, all or none.
 
 use crous_till_core::journal::{Closure, Head, JournalEntry};
 use crous_till_core::outbox::{OutboxEntry, OutboxStore, Snapshot, Status, StoreError, Write};
 use crous_till_core::point_of_sale::PointOfSale;
+use crous_till_core::sale::{NumberingRecord, SaleRecord};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::de::DeserializeOwned;
 use std::path::Path;
@@ -19,6 +21,9 @@ CREATE TABLE IF NOT EXISTS outbox_rows(pos TEXT NOT NULL, sequence INTEGER NOT N
 CREATE TABLE IF NOT EXISTS journal_entries(pos TEXT NOT NULL, sequence INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY(pos, sequence));
 CREATE TABLE IF NOT EXISTS journal_closures(pos TEXT NOT NULL, sequence INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY(pos, sequence));
 CREATE TABLE IF NOT EXISTS journal_heads(pos TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sales(pos TEXT NOT NULL, id_ticket_entete TEXT NOT NULL, revision INTEGER NOT NULL,
+  body TEXT NOT NULL, PRIMARY KEY(pos, id_ticket_entete));
+CREATE TABLE IF NOT EXISTS numbering(pos TEXT PRIMARY KEY, revision INTEGER NOT NULL, body TEXT NOT NULL);
 ";
 
 pub struct SqliteStore {
@@ -46,9 +51,9 @@ impl SqliteStore {
         Ok(SqliteStore { conn })
     }
 
-    fn bodies<T: DeserializeOwned>(&self, table: &str, pos: &str) -> Result<Vec<T>, StoreError> {
+    fn bodies<T: DeserializeOwned>(&self, table: &str, pos: &str, order: &str) -> Result<Vec<T>, StoreError> {
         let mut stmt =
-            self.conn.prepare(&format!("SELECT body FROM {table} WHERE pos = ?1 ORDER BY sequence")).map_err(failed)?;
+            self.conn.prepare(&format!("SELECT body FROM {table} WHERE pos = ?1 ORDER BY {order}")).map_err(failed)?;
         let rows = stmt.query_map([pos], |r| r.get::<_, String>(0)).map_err(failed)?;
         rows.map(|r| r.map_err(failed).and_then(|t| read(&t))).collect()
     }
@@ -57,16 +62,18 @@ impl SqliteStore {
 impl OutboxStore for SqliteStore {
     fn load(&self, point_of_sale: PointOfSale) -> Result<Snapshot, StoreError> {
         let pos = point_of_sale.app_id();
-        let head: Option<String> = self
-            .conn
-            .query_row("SELECT body FROM journal_heads WHERE pos = ?1", [&pos], |r| r.get(0))
-            .optional()
-            .map_err(failed)?;
+        let one = |sql: &str| -> Result<Option<String>, StoreError> {
+            self.conn.query_row(sql, [&pos], |r| r.get(0)).optional().map_err(failed)
+        };
+        let head = one("SELECT body FROM journal_heads WHERE pos = ?1")?;
+        let numbering = one("SELECT body FROM numbering WHERE pos = ?1")?;
         Ok(Snapshot {
-            rows: self.bodies::<OutboxEntry>("outbox_rows", &pos)?,
-            journal: self.bodies::<JournalEntry>("journal_entries", &pos)?,
-            closures: self.bodies::<Closure>("journal_closures", &pos)?,
+            rows: self.bodies::<OutboxEntry>("outbox_rows", &pos, "sequence")?,
+            journal: self.bodies::<JournalEntry>("journal_entries", &pos, "sequence")?,
+            closures: self.bodies::<Closure>("journal_closures", &pos, "sequence")?,
             head: head.map(|t| read::<Head>(&t)).transpose()?,
+            sales: self.bodies::<SaleRecord>("sales", &pos, "CAST(id_ticket_entete AS INTEGER)")?,
+            numbering: numbering.map(|t| read::<NumberingRecord>(&t)).transpose()?,
         })
     }
 
@@ -143,6 +150,38 @@ fn perform(tx: &rusqlite::Transaction<'_>, write: &Write) -> Result<(), StoreErr
             }
             _ => return conflict(format!("row {sequence} is not delivered at revision {expected_revision}")),
         },
+        Write::PutNumbering { numbering, expected_revision } => {
+            let (rev, body) = (numbering.revision as i64, json(numbering)?);
+            let changed = if *expected_revision == 0 {
+                tx.execute("INSERT OR IGNORE INTO numbering(pos, revision, body) VALUES (?1, ?2, ?3)", params![pos, rev, body])
+            } else {
+                tx.execute(
+                    "UPDATE numbering SET revision = ?2, body = ?3 WHERE pos = ?1 AND revision = ?4",
+                    params![pos, rev, body, *expected_revision as i64],
+                )
+            };
+            if changed.map_err(failed)? != 1 || numbering.revision != expected_revision + 1 {
+                return conflict(format!("numbering is not at revision {expected_revision}"));
+            }
+        }
+        Write::InsertSale { sale } => {
+            let inserted = tx.execute(
+                "INSERT OR IGNORE INTO sales(pos, id_ticket_entete, revision, body) VALUES (?1, ?2, ?3, ?4)",
+                params![pos, sale.id_ticket_entete, sale.revision as i64, json(sale)?],
+            );
+            if inserted.map_err(failed)? != 1 {
+                return conflict(format!("sale {} exists", sale.id_ticket_entete));
+            }
+        }
+        Write::UpdateSale { sale, expected_revision } => {
+            let updated = tx.execute(
+                "UPDATE sales SET revision = ?3, body = ?4 WHERE pos = ?1 AND id_ticket_entete = ?2 AND revision = ?5",
+                params![pos, sale.id_ticket_entete, sale.revision as i64, json(sale)?, *expected_revision as i64],
+            );
+            if updated.map_err(failed)? != 1 || sale.revision != expected_revision + 1 {
+                return conflict(format!("sale {} is not at revision {expected_revision}", sale.id_ticket_entete));
+            }
+        }
     }
     Ok(())
 }

@@ -1,5 +1,12 @@
-//! Izly POS payments as core builds them (`crous_till_core::api::izly_pos`): searchQRCode, debit
-//! by QR code or card idSupport, and the look-up of a debit by its reference.
+//! Izly POS payments as core builds them (`crous_till_core::api::izly_pos`): searchQRCode, the
+//! card look-up (`GET /api/rightolders/searchCard?idSupport=…&numeroApplicatif=…`, our choice,
+//! docs/api-choices.md), debit by QR code or card idSupport, and the look-up of a debit by its
+//! reference.
+//!
+//! Both right-holder look-ups refuse a blocked account (423, code 202) and a right holder whose
+//! `DateFinValidite` is past (422, code -8: the Crous right-holder API's "due date past",
+//! public-facts.md); an unknown card, or a numeroApplicatif that is not the card's, is 404 (105).
+//! Debits do not look at the right's end: the wallet stays spendable, only the profile lapses.
 //!
 //! Authentication: `Authorization: Basic <cleAuthentificationIzly>` of a till, and
 //! `AppIdentifier` = that till's `crous-ug-ru-ud-caisse`. Errors are the Xpollens object
@@ -32,6 +39,8 @@ pub mod codes {
     pub const QR_CODE_USED: i64 = 103;
     pub const QR_CODE_INVALID: i64 = 104;
     pub const UNKNOWN_SUPPORT: i64 = 105;
+    /// The Crous right-holder API's "due date in the past" (public-facts.md).
+    pub const RIGHT_EXPIRED: i64 = -8;
     pub const CARD_MISMATCH: i64 = 106;
     pub const INSUFFICIENT_BALANCE: i64 = 201;
     pub const ACCOUNT_BLOCKED: i64 = 202;
@@ -46,6 +55,7 @@ pub const ACCEPTED_CONTENT_TYPES: &[&str] =
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(wire::PATH_SEARCH_QR_CODE, get(search_qr_code))
+        .route("/api/rightolders/searchCard", get(search_card))
         .route("/api/payments/debit/reference/{reference}", get(lookup))
         .route("/api/payments/debit/{kind}/{code}", post(debit))
 }
@@ -129,10 +139,7 @@ async fn search_qr_code(State(st): State<AppState>, RawQuery(q): RawQuery, heade
     if let Err(r) = authorized(&st, &headers) {
         return r;
     }
-    let b64 = q.as_deref().unwrap_or("").split('&').find_map(|p| {
-        let (k, v) = p.split_once('=')?;
-        (k == wire::Q_QR_CODE).then(|| decode_component(v, true)).flatten()
-    });
+    let b64 = query_param(q.as_deref(), wire::Q_QR_CODE);
     let Some(b64) = b64.filter(|s| !s.is_empty()) else {
         return xerror(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, "Paramètre qrCode obligatoire");
     };
@@ -152,12 +159,57 @@ async fn search_qr_code(State(st): State<AppState>, RawQuery(q): RawQuery, heade
         Ok(Err(r)) => return r,
         Ok(Ok(v)) => v,
     };
+    right_holder_answer(&st, &id, state)
+}
+
+/// The query parameter `name`, percent-decoded.
+fn query_param(q: Option<&str>, name: &str) -> Option<String> {
+    q.unwrap_or("").split('&').find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        (k == name).then(|| decode_component(v, true)).flatten()
+    })
+}
+
+async fn search_card(State(st): State<AppState>, RawQuery(q): RawQuery, headers: HeaderMap) -> Response {
+    if let Err(r) = authorized(&st, &headers) {
+        return r;
+    }
+    let (Some(id_support), Some(numero)) =
+        (query_param(q.as_deref(), "idSupport"), query_param(q.as_deref(), "numeroApplicatif"))
+    else {
+        return xerror(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, "Paramètres idSupport et numeroApplicatif obligatoires");
+    };
+    let found = st.db.tx(|tx| {
+        let card: Option<(String, String)> = tx
+            .query_row("SELECT id_izly, numero_applicatif FROM izly_cards WHERE id_support = ?1", [&id_support], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        Ok::<_, rusqlite::Error>(match card {
+            Some((id, n)) if n == numero => Some((id.clone(), account_state(tx, &id)?)),
+            _ => None,
+        })
+    });
+    match found {
+        Err(e) => internal(e),
+        Ok(None) => xerror(StatusCode::NOT_FOUND, codes::UNKNOWN_SUPPORT, "Support inconnu"),
+        Ok(Some((id, state))) => right_holder_answer(&st, &id, state),
+    }
+}
+
+/// The right holder of account `id_izly`, or why the till may not use their profile.
+fn right_holder_answer(st: &AppState, id_izly: &str, state: Option<(i64, bool)>) -> Response {
     let fixtures = st.fixtures();
-    let (Some(acc), Some((balance, blocked))) = (fixtures.izly.accounts.iter().find(|a| a.id_izly == id), state) else {
+    let (Some(acc), Some((balance, blocked))) = (fixtures.izly.accounts.iter().find(|a| a.id_izly == id_izly), state)
+    else {
         return xerror(StatusCode::NOT_FOUND, codes::UNKNOWN_QR_CODE, "Ayant droit inconnu");
     };
     if blocked {
         return xerror(StatusCode::LOCKED, codes::ACCOUNT_BLOCKED, "Compte Izly bloqué");
+    }
+    let expired = acc.date_fin_validite.as_deref().and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok());
+    if expired.is_some_and(|end| end.timestamp_millis() < now_ms()) {
+        return xerror(StatusCode::UNPROCESSABLE_ENTITY, codes::RIGHT_EXPIRED, "Droits de l'ayant droit expirés");
     }
     json(
         StatusCode::OK,

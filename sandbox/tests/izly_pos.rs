@@ -39,6 +39,42 @@ fn card(id: &str, num: &str) -> DebitTarget {
 }
 
 #[tokio::test]
+async fn a_tapped_card_finds_its_holder_profile() {
+    let s = sandbox().await;
+    let api = pos_api(&s, TILL).await;
+    let ex = executor();
+    let search = |id: &str, num: &str| api.search_card(id, num);
+    // A visitor (8000/1) and a scholarship holder (10/97): the profile is Izly's, not the till's guess.
+    let hugo = ex.call(&search("04D0D0CAFE0001", "1000004"), izly_pos::parse_search_card).await.unwrap().value;
+    assert_eq!((hugo.societe, hugo.tarif, hugo.balance), (8000, 1, Some(eur("40.00"))));
+    assert_eq!(hugo.to_izly_customer().nom_client.as_deref(), Some("Hugo Durand"));
+    let sarah = ex.call(&search("04BA5E00000001", "1000005"), izly_pos::parse_search_card).await.unwrap().value;
+    assert_eq!((sarah.societe, sarah.tarif, sarah.code_client.as_str()), (10, 97, "6000050711"));
+    // Unknown card, a numeroApplicatif that is not the card's, blocked account, expired right.
+    let refusal = |id: &'static str, num: &'static str| {
+        let req = search(id, num);
+        let ex = ex.clone();
+        async move { api_err(ex.call(&req, izly_pos::parse_search_card).await) }
+    };
+    assert!(matches!(refusal("04DEADBEEF0001", "1999999").await, IzlyPosError::UnknownCard(Some(ref x)) if x.code == 105));
+    assert!(matches!(refusal("04D0D0CAFE0001", "1000005").await, IzlyPosError::UnknownCard(_)));
+    assert!(matches!(refusal("04B10C4ED00001", "1000003").await, IzlyPosError::AccountBlocked(Some(ref x)) if x.code == 202));
+    assert!(matches!(refusal("04E0D0FF000001", "1000006").await, IzlyPosError::RightExpired(Some(ref x)) if x.code == -8));
+    // The look-up needs both fields and the till's key.
+    assert!(matches!(refusal("", "1000004").await, IzlyPosError::UnknownCard(_)));
+    let other = IzlyPosApi::new(&env(&s), IzlyPosKey::new("wrong"), TILL).unwrap();
+    assert!(matches!(
+        api_err(ex.call(&other.search_card("04D0D0CAFE0001", "1000004"), izly_pos::parse_search_card).await),
+        IzlyPosError::Unauthorized(_)
+    ));
+    // An expired right still pays from its wallet: only the profile lapses.
+    let reference = DebitReference::for_ticket(&TILL, "t-nina", 1);
+    let req = api.debit(&card("04E0D0FF000001", "1000006"), eur("8.30"), "t-nina", &reference).unwrap();
+    let d = ex.call(&req, izly_pos::parse_debit).await.unwrap();
+    assert_eq!(d.value.balance, Some(eur("21.70")));
+}
+
+#[tokio::test]
 async fn search_then_debit_by_qr_code_once() {
     let s = sandbox().await;
     let api = pos_api(&s, TILL).await;

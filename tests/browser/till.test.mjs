@@ -125,17 +125,29 @@ test("a card tap on the virtual reader identifies the customer, whose card is th
   assert.deepEqual(problems, []);
 });
 
-test("a refused payment shows its code and leaves no ticket", async () => {
+test("a blocked card is refused at the tap with its code; the till sells to a visitor", async () => {
   const { page } = session;
   await page.waitForSelector("body[data-reader]", { timeout: 10_000 });
   await page.click('#tap-buttons button[data-card="leo-desfire-ev2"]'); // blocked account
-  await page.waitForFunction(() => document.getElementById("customer-means").textContent.includes("04B10C4ED00001"));
+  await page.waitForSelector("#error:not([hidden])");
+  assert.equal(await page.getAttribute("#error", "data-code"), "izly_pos.account_blocked");
+  assert.equal(await page.getAttribute("#customer-means", "data-refusal"), "izly_pos.account_blocked");
+  assert.equal(await page.inputValue("#profile"), "8000/1");
+  await screenshot(page, "till-refused-blocked-card");
+});
+
+test("a refused payment shows its code and leaves no ticket", async () => {
+  const { page } = session;
+  await page.waitForSelector("body[data-reader]", { timeout: 10_000 });
+  await page.click('#tap-buttons button[data-card="ines-desfire-ev2"]'); // 1.00 € on her account
+  await page.waitForFunction(() => document.getElementById("customer-label").textContent.includes("Inès"));
+  assert.match(await page.textContent("#customer-means"), /solde 1,00/);
   await addArticle(page, REPAS);
   await page.click("#pay-izly");
   await page.waitForSelector("#error:not([hidden])");
-  assert.equal(await page.getAttribute("#error", "data-code"), "izly_pos.account_blocked");
+  assert.equal(await page.getAttribute("#error", "data-code"), "izly_pos.insufficient_balance");
   assert.deepEqual(await demo.get("/sandbox/tickets"), []);
-  await screenshot(page, "till-refused-blocked-account");
+  await screenshot(page, "till-refused-insufficient-balance");
 });
 
 test("with the ticket route failing, sales queue (across a reload) and drain once it recovers: nothing lost, nothing twice", async () => {

@@ -69,6 +69,20 @@ impl IzlyPosClient {
         })
     }
 
+    /// Who the tapped card belongs to (idSupport and numeroApplicatif from its ZDC). Rejects with
+    /// `izly_pos.unknown_card`, `izly_pos.account_blocked` or `izly_pos.right_expired` (the
+    /// cashier may then sell as a visitor).
+    #[wasm_bindgen(js_name = searchCard, unchecked_return_type = "Promise<RightHolder>")]
+    pub fn search_card(&self, #[wasm_bindgen(unchecked_param_type = "IzlyCard")] card: JsValue) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let card: Card = from_js(&card, "card")?;
+            let req = inner.api.search_card(&card.id_support, &card.numero_applicatif);
+            let answer = call(&req, inner.retry.policy(), izly_pos::parse_search_card).await;
+            to_js(&answer.map_err(|e| call_error(&e))?.value)
+        })
+    }
+
     /// Debits the account behind a QR code for the ticket `idTicketEntete`.
     #[wasm_bindgen(js_name = debitQrCode, unchecked_return_type = "Promise<DebitResult>")]
     pub fn debit_qr_code(

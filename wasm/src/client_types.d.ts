@@ -26,7 +26,7 @@ export interface IzlyPosClientOptions extends RetryOptions {
   /** The till's cleAuthentificationIzly (from CrousClient.caisse()). */
   izlyKey: string;
 }
-/** searchQRCode's answer (PascalCase as the service sends it). */
+/** searchQRCode's and searchCard's answer (PascalCase as the service sends it). */
 export interface RightHolder {
   RightHolderId: string; IdIzly?: string; CodeClient: string; Societe: number; Tarif: number;
   Balance?: number; Nom?: string; Prenom?: string; Email?: string; CodeCrous?: string;

@@ -13,7 +13,11 @@ export interface OutboxEntry {
 export interface JournalRecord { formatVersion: number; pointOfSale: PointOfSaleIds; sequence: number; hash: string; previousHash: string; [field: string]: unknown }
 export interface JournalHead { formatVersion: number; pointOfSale: PointOfSaleIds; entryCount: number; lastEntryHash: string; closureCount: number; lastClosureHash: string }
 /** What a store loads for one point of sale. */
-export interface OutboxSnapshot { rows: OutboxEntry[]; journal: JournalRecord[]; closures: JournalRecord[]; head: JournalHead | null }
+export interface OutboxSnapshot {
+  rows: OutboxEntry[]; journal: JournalRecord[]; closures: JournalRecord[]; head: JournalHead | null;
+  /** The sale engine's sales and ticket counters (absent in a store written before them). */
+  sales?: SaleRecord[]; numbering?: NumberingRecord | null;
+}
 /** One write of a commit, with its precondition (see core/src/outbox/write.rs). */
 export type OutboxWrite =
   | { op: "appendJournalEntry"; entry: JournalRecord }       // the last stored journal sequence is entry.sequence - 1
@@ -21,7 +25,10 @@ export type OutboxWrite =
   | { op: "putHead"; head: JournalHead }
   | { op: "insertEntry"; entry: OutboxEntry }                 // no row with that sequence or idTicketEntete
   | { op: "updateEntry"; entry: OutboxEntry; expectedRevision: number }   // stored row at expectedRevision
-  | { op: "deleteEntry"; pointOfSale: PointOfSaleIds; sequence: number; expectedRevision: number }; // stored row delivered at expectedRevision
+  | { op: "deleteEntry"; pointOfSale: PointOfSaleIds; sequence: number; expectedRevision: number } // stored row delivered at expectedRevision
+  | { op: "putNumbering"; numbering: NumberingRecord; expectedRevision: number } // stored counters at expectedRevision (0: none)
+  | { op: "insertSale"; sale: SaleRecord }                    // no sale with that idTicketEntete
+  | { op: "updateSale"; sale: SaleRecord; expectedRevision: number };     // stored sale at expectedRevision
 /** Storage for one point of sale: `commit` performs every write or none (one transaction) and
  * rejects (with `code: "outbox.store_conflict"` when a precondition fails). */
 export interface OutboxStore {

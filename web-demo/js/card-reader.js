@@ -18,14 +18,13 @@ export async function startCardReader({ url, status, buttons, onCard, onError })
     status.textContent = "Lecteur de cartes déconnecté";
     status.dataset.state = "offline";
   });
-  let tapped = null; // the label of the test card last tapped (a real card has none)
   bridge.addEventListener("cardInserted", async () => {
     status.textContent = "Lecture de la carte…";
     try {
       const read = await bridge.request("readCard");
       status.textContent = `Carte lue : ${read.cardType}`;
       status.dataset.state = "read";
-      onCard(read, tapped);
+      onCard(read);
     } catch (e) {
       status.textContent = "Carte illisible";
       onError(e);
@@ -44,7 +43,6 @@ export async function startCardReader({ url, status, buttons, onCard, onError })
     button.dataset.card = card.name;
     button.textContent = card.label ?? card.name;
     button.addEventListener("click", () => {
-      tapped = card.label ?? card.name;
       bridge.request("simulateTap", { card: card.name }).then(
         () => {},
         (e) => onError(e),

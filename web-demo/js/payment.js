@@ -16,7 +16,7 @@ async function izlyCard({ izly, customer, amount, idTicketEntete }) {
   const { debit } = await izly.debitCard(customer.card, amount, idTicketEntete);
   return {
     payment: { type: "izlyCard", ...customer.card, idTransactionIzly: debit.IdTransactionIzly },
-    customer: { codeClient: debit.CodeClient, soldeClient: debit.Balance },
+    customer: { ...customer.customer, codeClient: debit.CodeClient ?? customer.customer.codeClient, soldeClient: debit.Balance },
     receipt: `Izly (carte ${customer.card.idSupport}), transaction ${debit.IdTransactionIzly}`,
   };
 }

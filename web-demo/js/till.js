@@ -6,7 +6,7 @@ import { now } from "./clock.js";
 import { Tray } from "./tray.js";
 import { renderGrid } from "./grid.js";
 import { renderTray } from "./tray-view.js";
-import { anonymous, byQrCode, byCard } from "./customer.js";
+import { anonymous, byQrCode, byCard, refusedCard } from "./customer.js";
 import { renderCustomer } from "./customer-view.js";
 import { startCardReader } from "./card-reader.js";
 import { startIzlyApp } from "./izly-app.js";
@@ -49,6 +49,16 @@ function setCustomer(customer) {
   state.customer = customer;
   clearError();
   render();
+}
+
+/** A tapped card: its holder at Izly, or a visitor when Izly refuses it (the error says why). */
+async function identifyCard(read) {
+  try {
+    setCustomer(await byCard(state.izly, read));
+  } catch (e) {
+    setCustomer(refusedCard(e));
+    showError(e, "Carte");
+  }
 }
 
 async function pay(method) {
@@ -108,7 +118,7 @@ async function main() {
   render();
   document.body.dataset.ready = "true";
   await startCardReader({ url: config.bridgeUrl, status: $("reader-status"), buttons: $("tap-buttons"),
-    onCard: (read, label) => setCustomer(byCard(read, label)), onError: (e) => showError(e, "Carte") });
+    onCard: (read) => identifyCard(read), onError: (e) => showError(e, "Carte") });
   document.body.dataset.reader = "ready";
 }
 

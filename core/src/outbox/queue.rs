@@ -406,7 +406,11 @@ impl Outbox {
             match write {
                 Write::AppendJournalEntry { entry } => self.tip = EntryTip::after(&entry),
                 Write::AppendClosure { closure } => self.closures = self.closures.after(&closure),
-                Write::PutHead { .. } => {}
+                // The sale engine's records ([`crate::sale::Till`] takes them in).
+                Write::PutHead { .. }
+                | Write::PutNumbering { .. }
+                | Write::InsertSale { .. }
+                | Write::UpdateSale { .. } => {}
                 Write::DeleteEntry { sequence, .. } => {
                     if let Some(row) = self.rows.remove(&sequence) {
                         if let Ok(number) = ticket_number(&row.id_ticket_entete) {

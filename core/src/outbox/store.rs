@@ -15,11 +15,13 @@ use super::view::QueueView;
 use super::write::{Commit, Dispatch, Write};
 use crate::journal::{Closure, Head, JournalEntry, Period};
 use crate::point_of_sale::PointOfSale;
+use crate::sale::{NumberingRecord, SaleRecord};
 use crate::ticket::Ticket;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Everything stored for one point of sale, as loaded at start-up (JSON: `{rows, journal,
-/// closures, head}`, what an asynchronous store such as IndexedDB hands to the wasm binding).
+/// closures, head, sales, numbering}`, what an asynchronous store such as IndexedDB hands to the
+/// wasm binding).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Snapshot {
@@ -31,6 +33,10 @@ pub struct Snapshot {
     pub closures: Vec<Closure>,
     /// The head marker, if one was ever stored.
     pub head: Option<Head>,
+    /// The sale engine's sales ([`crate::sale`]), any order.
+    pub sales: Vec<SaleRecord>,
+    /// The ticket counters, if the sale engine ever stored them.
+    pub numbering: Option<NumberingRecord>,
 }
 
 /// A synchronous store of outbox rows and of the journal.
@@ -167,6 +173,8 @@ struct Stored {
     journal: Vec<JournalEntry>,
     closures: Vec<Closure>,
     head: Option<Head>,
+    sales: BTreeMap<String, SaleRecord>,
+    numbering: Option<NumberingRecord>,
 }
 
 impl Stored {
@@ -216,6 +224,25 @@ impl Stored {
                 }
                 _ => return conflict(format!("row {sequence} is not delivered at revision {expected_revision}")),
             },
+            Write::PutNumbering { numbering, expected_revision } => {
+                let stored = self.numbering.as_ref().map_or(0, |n| n.revision);
+                if stored != *expected_revision || numbering.revision != expected_revision + 1 {
+                    return conflict(format!("numbering is at revision {stored}, not {expected_revision}"));
+                }
+                self.numbering = Some(numbering.clone());
+            }
+            Write::InsertSale { sale } => {
+                if self.sales.contains_key(&sale.id_ticket_entete) {
+                    return conflict(format!("sale {} exists", sale.id_ticket_entete));
+                }
+                self.sales.insert(sale.id_ticket_entete.clone(), sale.clone());
+            }
+            Write::UpdateSale { sale, expected_revision } => match self.sales.get(&sale.id_ticket_entete) {
+                Some(stored) if stored.revision == *expected_revision && sale.revision == expected_revision + 1 => {
+                    self.sales.insert(sale.id_ticket_entete.clone(), sale.clone());
+                }
+                _ => return conflict(format!("sale {} is not at revision {expected_revision}", sale.id_ticket_entete)),
+            },
         }
         Ok(())
     }
@@ -263,6 +290,8 @@ impl OutboxStore for MemoryStore {
             journal: stored.journal,
             closures: stored.closures,
             head: stored.head,
+            sales: stored.sales.into_values().collect(),
+            numbering: stored.numbering,
         })
     }
 

@@ -14,6 +14,7 @@
 
 use super::entry::OutboxEntry;
 use crate::journal::{Closure, Head, JournalEntry};
+use crate::sale::{NumberingRecord, SaleRecord};
 use crate::point_of_sale::PointOfSale;
 use crate::ticket::Ticket;
 use serde::{Deserialize, Serialize};
@@ -40,6 +41,14 @@ pub enum Write {
     /// Delete the row keyed `(pointOfSale, sequence)`. Precondition: the stored row is
     /// `delivered` at revision `expectedRevision`. The journal keeps the ticket.
     DeleteEntry { point_of_sale: PointOfSale, sequence: u64, expected_revision: u64 },
+    /// Replace the point of sale's ticket counters ([`crate::sale`]). Precondition: the stored
+    /// record's `revision` is `expectedRevision` (0: none stored yet).
+    PutNumbering { numbering: NumberingRecord, expected_revision: u64 },
+    /// Insert the sale keyed `(pointOfSale, idTicketEntete)`. Precondition: none has that key.
+    InsertSale { sale: SaleRecord },
+    /// Replace the sale keyed `(pointOfSale, idTicketEntete)`. Precondition: its stored
+    /// `revision` is `expectedRevision` (and `sale.revision` is `expectedRevision + 1`).
+    UpdateSale { sale: SaleRecord, expected_revision: u64 },
 }
 
 impl Write {
@@ -50,6 +59,8 @@ impl Write {
             Write::PutHead { head } => head.point_of_sale,
             Write::InsertEntry { entry } | Write::UpdateEntry { entry, .. } => entry.point_of_sale,
             Write::DeleteEntry { point_of_sale, .. } => *point_of_sale,
+            Write::PutNumbering { numbering, .. } => numbering.point_of_sale,
+            Write::InsertSale { sale } | Write::UpdateSale { sale, .. } => sale.point_of_sale,
         }
     }
 }

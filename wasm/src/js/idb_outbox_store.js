@@ -1,21 +1,25 @@
-// IndexedDB storage for the ticket outbox (the `OutboxStore` the wasm TicketOutbox writes
-// through). One database per point of sale; object stores keyed by `sequence`: "rows" (outbox
-// rows, unique index on idTicketEntete), "journal", "closures"; "meta" holds the head marker.
+// IndexedDB storage for the till (the `OutboxStore` the wasm TicketOutbox writes through). One
+// database per point of sale; object stores keyed by `sequence`: "rows" (outbox rows, unique
+// index on idTicketEntete), "journal", "closures"; "sales" (the sale engine's sales) keyed by
+// idTicketEntete; "meta" holds the head marker and the ticket counters ("numbering").
 // Core plans every write (wasm/src/outbox.rs); this file only performs a commit's writes in ONE
 // readwrite transaction, checking each write's precondition, and aborts the whole transaction
 // on the first that fails: all or nothing.
 
-const STORES = ["rows", "journal", "closures", "meta"];
+const STORES = ["rows", "journal", "closures", "meta", "sales"];
 
 export function openIdbOutboxStore(pointOfSale, name) {
   return new Promise((resolve, reject) => {
-    const request = indexedDB.open(name || `crous-till-outbox-${pointOfSale}`, 1);
-    request.onupgradeneeded = () => {
+    const request = indexedDB.open(name || `crous-till-outbox-${pointOfSale}`, 2);
+    request.onupgradeneeded = (event) => {
       const db = request.result;
-      db.createObjectStore("rows", { keyPath: "sequence" }).createIndex("idTicketEntete", "idTicketEntete", { unique: true });
-      db.createObjectStore("journal", { keyPath: "sequence" });
-      db.createObjectStore("closures", { keyPath: "sequence" });
-      db.createObjectStore("meta");
+      if (event.oldVersion < 1) {
+        db.createObjectStore("rows", { keyPath: "sequence" }).createIndex("idTicketEntete", "idTicketEntete", { unique: true });
+        db.createObjectStore("journal", { keyPath: "sequence" });
+        db.createObjectStore("closures", { keyPath: "sequence" });
+        db.createObjectStore("meta");
+      }
+      if (event.oldVersion < 2) db.createObjectStore("sales", { keyPath: "idTicketEntete" });
     };
     request.onsuccess = () => resolve(new IdbOutboxStore(request.result));
     request.onerror = () => reject(storeError("outbox.store_failed", request.error));
@@ -37,11 +41,13 @@ class IdbOutboxStore {
   load() {
     return new Promise((resolve, reject) => {
       const tx = this.db.transaction(STORES, "readonly");
-      const out = { rows: [], journal: [], closures: [], head: null };
+      const out = { rows: [], journal: [], closures: [], head: null, sales: [], numbering: null };
       tx.objectStore("rows").getAll().onsuccess = (e) => (out.rows = e.target.result);
       tx.objectStore("journal").getAll().onsuccess = (e) => (out.journal = e.target.result);
       tx.objectStore("closures").getAll().onsuccess = (e) => (out.closures = e.target.result);
       tx.objectStore("meta").get("head").onsuccess = (e) => (out.head = e.target.result ?? null);
+      tx.objectStore("meta").get("numbering").onsuccess = (e) => (out.numbering = e.target.result ?? null);
+      tx.objectStore("sales").getAll().onsuccess = (e) => (out.sales = e.target.result);
       tx.oncomplete = () => resolve(out);
       tx.onerror = () => reject(storeError("outbox.store_failed", tx.error));
     });
@@ -93,6 +99,30 @@ class IdbOutboxStore {
               rows.delete(w.sequence).onsuccess = next;
             };
             return;
+          case "putNumbering": {
+            const meta = tx.objectStore("meta");
+            meta.get("numbering").onsuccess = (e) => {
+              const stored = e.target.result;
+              if ((stored ? stored.revision : 0) !== w.expectedRevision || w.numbering.revision !== w.expectedRevision + 1) {
+                return refuse(`numbering is not at revision ${w.expectedRevision}`);
+              }
+              meta.put(w.numbering, "numbering").onsuccess = next;
+            };
+            return;
+          }
+          // add() fails on an existing idTicketEntete.
+          case "insertSale": tx.objectStore("sales").add(w.sale).onsuccess = next; return;
+          case "updateSale": {
+            const sales = tx.objectStore("sales");
+            sales.get(w.sale.idTicketEntete).onsuccess = (e) => {
+              const stored = e.target.result;
+              if (!stored || stored.revision !== w.expectedRevision || w.sale.revision !== w.expectedRevision + 1) {
+                return refuse(`sale ${w.sale.idTicketEntete} is not at revision ${w.expectedRevision}`);
+              }
+              sales.put(w.sale).onsuccess = next;
+            };
+            return;
+          }
           default:
             return refuse(`unknown write ${w.op}`);
         }

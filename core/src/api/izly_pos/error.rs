@@ -1,10 +1,17 @@
 //! Izly POS errors. Specs 001 gives none: our table maps each status to one kind, and keeps the
 //! Xpollens error object (`Code`, `ErrorMessage`, `Title`, `Priority`) when the body is one. The
-//! statuses come from public code (423 locked, 404 unknown) and HTTP's own meanings (402, 410).
+//! statuses come from public code (423 locked, 404 unknown) and HTTP's own meanings (402, 410);
+//! a 422 carrying the Crous right-holder API's codes -8 (due date past) or -41 (blocked) is read
+//! as that refusal.
 
 use crate::api::response::{retry_after, snippet};
 use crate::api::xpollens::XpollensError;
 use std::time::Duration;
+
+/// The Crous right-holder API's "due date in the past" (public-facts.md), with 422.
+pub const CODE_RIGHT_EXPIRED: i64 = -8;
+/// The Crous right-holder API's "customer blocked" (en opposition, public-facts.md), with 422.
+pub const CODE_CUSTOMER_BLOCKED: i64 = -41;
 
 fn detail(e: &Option<XpollensError>) -> String {
     e.as_ref().map_or_else(|| "no detail".to_owned(), ToString::to_string)
@@ -24,6 +31,12 @@ pub enum IzlyPosError {
     /// Unknown QR code, idSupport, right holder or reference.
     #[error("Izly: not found (404): {}", detail(.0))]
     NotFound(Option<XpollensError>),
+    /// The card look-up found no right holder for this idSupport and numeroApplicatif.
+    #[error("Izly: unknown card (404): {}", detail(.0))]
+    UnknownCard(Option<XpollensError>),
+    /// The right holder's rights ended (dueDate past): their profile no longer applies.
+    #[error("Izly: the right holder's rights have expired (422): {}", detail(.0))]
+    RightExpired(Option<XpollensError>),
     /// The reference was already used for a different debit.
     #[error("Izly: reference already used for another debit (409): {}", detail(.0))]
     ReferenceConflict(Option<XpollensError>),
@@ -53,6 +66,8 @@ impl IzlyPosError {
             | IzlyPosError::Forbidden(e)
             | IzlyPosError::InsufficientBalance(e)
             | IzlyPosError::NotFound(e)
+            | IzlyPosError::UnknownCard(e)
+            | IzlyPosError::RightExpired(e)
             | IzlyPosError::ReferenceConflict(e)
             | IzlyPosError::QrCodeRejected(e)
             | IzlyPosError::Refused(e)
@@ -74,7 +89,11 @@ pub fn error_from_status(status: u16, headers: &[(String, String)], body: &[u8])
         404 => IzlyPosError::NotFound(x),
         409 => IzlyPosError::ReferenceConflict(x),
         410 => IzlyPosError::QrCodeRejected(x),
-        422 => IzlyPosError::Refused(x),
+        422 => match x.as_ref().map(|x| x.code) {
+            Some(CODE_RIGHT_EXPIRED) => IzlyPosError::RightExpired(x),
+            Some(CODE_CUSTOMER_BLOCKED) => IzlyPosError::AccountBlocked(x),
+            _ => IzlyPosError::Refused(x),
+        },
         423 => IzlyPosError::AccountBlocked(x),
         429 => IzlyPosError::RateLimited { retry_after: retry_after(headers) },
         500..=599 => IzlyPosError::Server { status, error: x },

@@ -8,12 +8,14 @@
 
 mod debit;
 mod error;
+mod right_holder;
 mod search;
 pub mod wire;
 
 pub use debit::{judge_debit_lookup, parse_debit, CardDebit, Debit, DebitBuildError, DebitReference, DebitTarget};
 pub use error::{error_from_status, IzlyPosError};
-pub use search::{parse_search_qr_code, RightHolder};
+pub use right_holder::RightHolder;
+pub use search::{parse_search_card, parse_search_qr_code};
 
 use super::environment::{BaseUrl, Environment, EnvironmentError, IZLY_POS};
 use super::request::{ApiRequest, Method};

@@ -1,81 +1,24 @@
-//! `GET /api/rightolders/searchQRCode?qrCode=<base64 of the QR text>`: who is behind a QR code.
+//! Who is at the till: the right holder behind a scanned QR code or a tapped card.
 //!
-//! Our choice of answer, in the PascalCase of IzlyConnect's users (specs 003): `RightHolderId`,
-//! `IdIzly`, `CodeClient`, `Societe`, `Tarif`, `Balance` (euros), and optional `Nom`, `Prenom`,
-//! `Email`, `CodeCrous`, `RneEtablissement`, `NumeroAffectation`, `DateFinValidite`.
+//! * `GET /api/rightolders/searchQRCode?qrCode=<base64 of the QR text>` (specs 001; the query
+//!   name is ours);
+//! * `GET /api/rightolders/searchCard?idSupport=<idSupport>&numeroApplicatif=<numeroApplicatif>`
+//!   (our choice: specs 001 says the card gives the ZDC and "l'api Izly, appelée à partir du
+//!   logiciel de caisse, permettra ensuite de connaître le profil tarifaire de l'ayant droit", but
+//!   names no route; we put it beside searchQRCode, keyed by the two ZDC fields the ticket carries).
+//!
+//! Both answer the same [`RightHolder`]. Refusals a cashier must tell apart get their own kinds:
+//! an unknown card ([`IzlyPosError::UnknownCard`], 404), a blocked account
+//! ([`IzlyPosError::AccountBlocked`], 423, or 422 with the Crous right-holder code -41) and an
+//! expired right ([`IzlyPosError::RightExpired`], 422 with the Crous right-holder code -8 "due
+//! date past", public-facts.md).
 
 use super::error::{error_from_status, IzlyPosError};
+use super::right_holder::RightHolder;
 use super::{wire, IzlyPosApi};
 use crate::api::encoding::{base64_encode, query};
 use crate::api::request::{ApiRequest, Method};
 use crate::api::response::is_success;
-use crate::builder::IzlyCustomer;
-use crate::lenient;
-use crate::reference::CustomerProfile;
-use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-
-/// A right holder (ayant droit) as searchQRCode answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct RightHolder {
-    #[serde(deserialize_with = "lenient::ident::deserialize")]
-    pub right_holder_id: String,
-    #[serde(default, deserialize_with = "lenient::ident::option", skip_serializing_if = "Option::is_none")]
-    pub id_izly: Option<String>,
-    #[serde(deserialize_with = "lenient::ident::deserialize")]
-    pub code_client: String,
-    /// Société of the pricing profile (10 for students).
-    #[serde(deserialize_with = "lenient::int_code::deserialize")]
-    pub societe: u32,
-    #[serde(deserialize_with = "lenient::int_code::deserialize")]
-    pub tarif: u32,
-    /// Balance in euros.
-    #[serde(default, with = "crate::exact_decimal::option", skip_serializing_if = "Option::is_none")]
-    pub balance: Option<Decimal>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nom: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prenom: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    #[serde(default, deserialize_with = "lenient::ident::option", skip_serializing_if = "Option::is_none")]
-    pub code_crous: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rne_etablissement: Option<String>,
-    #[serde(default, deserialize_with = "lenient::ident::option", skip_serializing_if = "Option::is_none")]
-    pub numero_affectation: Option<String>,
-    /// ISO 8601 with offset, as the ticket's dateFinValiditeClient.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_fin_validite: Option<String>,
-}
-
-impl RightHolder {
-    pub fn profile(&self) -> CustomerProfile {
-        CustomerProfile::new(self.societe, self.tarif)
-    }
-
-    /// The ticket's customer fields; `solde_client` is left empty (it is the balance *after* the
-    /// debit, which the debit's answer gives).
-    pub fn to_izly_customer(&self) -> IzlyCustomer {
-        let nom = match (&self.prenom, &self.nom) {
-            (Some(p), Some(n)) => Some(format!("{p} {n}")),
-            (None, Some(n)) => Some(n.clone()),
-            (Some(p), None) => Some(p.clone()),
-            (None, None) => None,
-        };
-        IzlyCustomer {
-            code_client: Some(self.code_client.clone()),
-            solde_client: None,
-            nom_client: nom,
-            date_fin_validite_client: self.date_fin_validite.clone(),
-            code_crous_client: self.code_crous.clone(),
-            rne_etablissement: self.rne_etablissement.clone(),
-            affectation: self.numero_affectation.clone(),
-            adresse_mail: self.email.clone(),
-        }
-    }
-}
 
 impl IzlyPosApi {
     /// Looks up the right holder behind the scanned QR text (sent base64-encoded). Safe to resend.
@@ -84,6 +27,21 @@ impl IzlyPosApi {
         let url = format!("{}{}", self.base.join(wire::PATH_SEARCH_QR_CODE), query(&[(wire::Q_QR_CODE, &b64)]));
         self.request("izly_pos.search_qr_code", Method::Get, url)
     }
+
+    /// Looks up the right holder of a tapped card, by the idSupport and numeroApplicatif read
+    /// from its ZDC. Safe to resend.
+    pub fn search_card(&self, id_support: &str, numero_applicatif: &str) -> ApiRequest {
+        let q = query(&[(wire::Q_ID_SUPPORT, id_support), (wire::Q_NUMERO_APPLICATIF, numero_applicatif)]);
+        let url = format!("{}{q}", self.base.join(wire::PATH_SEARCH_CARD));
+        self.request("izly_pos.search_card", Method::Get, url)
+    }
+}
+
+fn parse_right_holder(status: u16, headers: &[(String, String)], body: &[u8]) -> Result<RightHolder, IzlyPosError> {
+    if !is_success(status) {
+        return Err(error_from_status(status, headers, body));
+    }
+    serde_json::from_slice(body).map_err(|e| IzlyPosError::Malformed { status, detail: e.to_string() })
 }
 
 pub fn parse_search_qr_code(
@@ -91,15 +49,23 @@ pub fn parse_search_qr_code(
     headers: &[(String, String)],
     body: &[u8],
 ) -> Result<RightHolder, IzlyPosError> {
-    if !is_success(status) {
-        return Err(error_from_status(status, headers, body));
-    }
-    serde_json::from_slice(body).map_err(|e| IzlyPosError::Malformed { status, detail: e.to_string() })
+    parse_right_holder(status, headers, body)
+}
+
+/// The card look-up's answer; a 404 is [`IzlyPosError::UnknownCard`] (the card is not an Izly
+/// support, or not this holder's).
+pub fn parse_search_card(status: u16, headers: &[(String, String)], body: &[u8]) -> Result<RightHolder, IzlyPosError> {
+    parse_right_holder(status, headers, body).map_err(|e| match e {
+        IzlyPosError::NotFound(x) => IzlyPosError::UnknownCard(x),
+        other => other,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::encoding::base64_encode;
+    use crate::reference::CustomerProfile;
     use crate::api::environment::Environment;
     use crate::api::izly_pos::IzlyPosKey;
     use crate::point_of_sale::PointOfSale;
@@ -124,6 +90,36 @@ mod tests {
         assert_eq!(r.header_value("AppIdentifier"), Some("5-1-9-8-14"));
         assert!(r.is_safe_to_retry());
         assert!(!format!("{r:?}").contains("k3y"));
+    }
+
+    #[test]
+    fn builds_the_card_look_up() {
+        let api =
+            IzlyPosApi::new(&Environment::Preprod, IzlyPosKey::new("k3y"), PointOfSale::new(5, 1, 9, 8, 14)).unwrap();
+        let r = api.search_card("36882379", "0471928A083C80");
+        assert_eq!(
+            r.url(),
+            "https://periph-pp.izly.fr/rest/api/rightolders/searchCard?idSupport=36882379&numeroApplicatif=0471928A083C80"
+        );
+        assert_eq!(r.method, Method::Get);
+        assert_eq!(r.header_value("Authorization"), Some("Basic k3y"));
+        assert_eq!(r.header_value("AppIdentifier"), Some("5-1-9-8-14"));
+        assert!(r.is_safe_to_retry());
+    }
+
+    #[test]
+    fn card_refusals_are_told_apart() {
+        let body = include_bytes!("../../../tests/fixtures/api/izly_pos/search_qr_code.json");
+        assert_eq!(parse_search_card(200, &[], body).unwrap().code_client, "6000050617");
+        let unknown = br#"{"Code":105,"ErrorMessage":"Support inconnu"}"#;
+        assert!(matches!(parse_search_card(404, &[], unknown), Err(IzlyPosError::UnknownCard(Some(_)))));
+        assert!(matches!(parse_search_qr_code(404, &[], unknown), Err(IzlyPosError::NotFound(Some(_)))));
+        let expired = br#"{"Code":-8,"ErrorMessage":"Droits expir\u00e9s"}"#;
+        assert!(matches!(parse_search_card(422, &[], expired), Err(IzlyPosError::RightExpired(Some(_)))));
+        let opposed = br#"{"Code":-41,"ErrorMessage":"Client en opposition"}"#;
+        assert!(matches!(parse_search_card(422, &[], opposed), Err(IzlyPosError::AccountBlocked(Some(_)))));
+        assert!(matches!(parse_search_card(423, &[], b""), Err(IzlyPosError::AccountBlocked(None))));
+        assert!(matches!(parse_search_card(422, &[], b"{}"), Err(IzlyPosError::Refused(None))));
     }
 
     #[test]

@@ -7,6 +7,12 @@
 pub const PATH_SEARCH_QR_CODE: &str = "/api/rightolders/searchQRCode";
 /// Query parameter carrying the base64 QR code (our choice).
 pub const Q_QR_CODE: &str = "qrCode";
+/// `GET /api/rightolders/searchCard`: the right holder of a tapped card (our choice, beside
+/// searchQRCode).
+pub const PATH_SEARCH_CARD: &str = "/api/rightolders/searchCard";
+/// Query parameters of the card look-up: the ZDC's two fields, named as on the ticket (our choice).
+pub const Q_ID_SUPPORT: &str = "idSupport";
+pub const Q_NUMERO_APPLICATIF: &str = "numeroApplicatif";
 /// `POST /api/payments/debit/{type}/{code}` (specs 001).
 pub const PATH_DEBIT: &str = "/api/payments/debit";
 /// `type` for a QR code (specs 001).

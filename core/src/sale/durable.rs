@@ -1,0 +1,128 @@
+//! [`DurableTill`]: a [`Till`] over a synchronous [`OutboxStore`] (SQLite in Node, the
+//! in-memory store of tests): every plan is persisted in one transaction before it is applied.
+//! An asynchronous store (IndexedDB) does the same three steps around its `await`s.
+
+use super::error::SaleError;
+use super::order::PaymentOrder;
+use super::outcome::PaymentOutcome;
+use super::record::SaleRecord;
+use super::till::{Resolution, SaleInput, Settlement, Till, TillCommit};
+use crate::journal::Period;
+use crate::outbox::{Commit, Dispatch, EpochMillis, OutboxError, OutboxPolicy, OutboxStore, QueueView, SendOutcome};
+use crate::point_of_sale::PointOfSale;
+use crate::reference::ReferenceData;
+
+#[derive(Debug)]
+pub struct DurableTill<S> {
+    store: S,
+    till: Till,
+}
+
+impl<S: OutboxStore> DurableTill<S> {
+    /// Loads and verifies everything the store holds for the point of sale (what a restart does).
+    pub fn open(store: S, point_of_sale: PointOfSale, policy: OutboxPolicy) -> Result<Self, SaleError> {
+        let snapshot = store.load(point_of_sale).map_err(OutboxError::from)?;
+        Ok(DurableTill { till: Till::open(point_of_sale, policy, snapshot)?, store })
+    }
+
+    fn persist(&mut self, commit: TillCommit) -> Result<Option<PaymentOrder>, SaleError> {
+        if !commit.is_empty() {
+            self.store.commit(commit.writes()).map_err(OutboxError::from)?;
+        }
+        self.till.apply(commit)
+    }
+
+    fn persist_outbox(&mut self, commit: Commit) -> Result<Option<Dispatch>, OutboxError> {
+        if !commit.is_empty() {
+            self.store.commit(commit.writes())?;
+        }
+        self.till.outbox_mut().apply(commit)
+    }
+
+    /// Opens a sale ([`Till::begin`]); once its number and intent are stored, the payment to make.
+    pub fn begin(&mut self, input: SaleInput, reference: &ReferenceData, now: EpochMillis) -> Result<PaymentOrder, SaleError> {
+        let commit = self.till.begin(input, reference, now)?;
+        Ok(self.persist(commit)?.expect("a sale's first commit carries its payment order"))
+    }
+
+    /// Records how the payment ended ([`Till::record_payment`]); the sale as it now stands.
+    pub fn record_payment(
+        &mut self,
+        id_ticket_entete: &str,
+        outcome: &PaymentOutcome,
+        reference: &ReferenceData,
+        now: EpochMillis,
+    ) -> Result<&SaleRecord, SaleError> {
+        let commit = self.till.record_payment(id_ticket_entete, outcome, reference, now)?;
+        self.persist(commit)?;
+        Ok(self.sale(id_ticket_entete))
+    }
+
+    /// Records the cashier's answer for a sale to check ([`Till::resolve`]).
+    pub fn resolve(
+        &mut self,
+        id_ticket_entete: &str,
+        resolution: &Resolution,
+        reference: &ReferenceData,
+        now: EpochMillis,
+    ) -> Result<&SaleRecord, SaleError> {
+        let commit = self.till.resolve(id_ticket_entete, resolution, reference, now)?;
+        self.persist(commit)?;
+        Ok(self.sale(id_ticket_entete))
+    }
+
+    fn sale(&self, id_ticket_entete: &str) -> &SaleRecord {
+        self.till.sale(id_ticket_entete).expect("a sale just stored")
+    }
+
+    pub fn settlements(&self) -> Vec<Settlement> {
+        self.till.settlements()
+    }
+
+    /// Marks the due ticket `sending`, stores the mark, and hands it out ([`crate::outbox::Outbox::begin_send`]).
+    pub fn begin_send(&mut self, now: EpochMillis) -> Result<Option<Dispatch>, OutboxError> {
+        match self.till.outbox().begin_send(now) {
+            Some(commit) => self.persist_outbox(commit),
+            None => Ok(None),
+        }
+    }
+
+    /// Stores how the send of `dispatch` ended ([`crate::outbox::Outbox::record`]).
+    pub fn record_send(&mut self, dispatch: &Dispatch, outcome: &SendOutcome, now: EpochMillis, jitter: f64) -> Result<(), OutboxError> {
+        let commit = self.till.outbox().record(dispatch, outcome, now, jitter)?;
+        self.persist_outbox(commit).map(drop)
+    }
+
+    /// Closes a day, month or year of the journal ([`crate::outbox::Outbox::close`]).
+    pub fn close(&mut self, period: Period) -> Result<(), OutboxError> {
+        let outbox = self.till.outbox();
+        let entries = self.store.journal_from(outbox.point_of_sale(), outbox.closure_start(period))?;
+        let commit = outbox.close(period, &entries)?;
+        self.persist_outbox(commit).map(drop)
+    }
+
+    pub fn till(&self) -> &Till {
+        &self.till
+    }
+
+    pub fn till_mut(&mut self) -> &mut Till {
+        &mut self.till
+    }
+
+    pub fn view(&self, now: EpochMillis) -> QueueView {
+        self.till.outbox().view(now)
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    pub fn store_mut(&mut self) -> &mut S {
+        &mut self.store
+    }
+
+    /// Gives the store back (what a restart reopens).
+    pub fn into_store(self) -> S {
+        self.store
+    }
+}
