@@ -18,9 +18,12 @@ fn student_and_visitor_pay_their_own_prices() {
     let student = price_cart(&r, &cart, CustomerProfile::ETUDIANT, day("2026-11-23")).unwrap();
     let visitor = price_cart(&r, &cart, CustomerProfile::HOTE_DE_PASSAGE, day("2026-11-23")).unwrap();
     assert_eq!(student.total_ttc, dec("2.10"));
-    assert_eq!(visitor.total_ttc, dec("10.55"));
+    // 8.20 + 2.35, then the visitor's entry fee for the one meal (article 300, 1.00).
+    assert_eq!(visitor.total_ttc, dec("11.55"));
     assert_eq!(visitor.lines[0].prix_unitaire_ttc, dec("8.20"));
     assert_eq!(visitor.lines[0].prix_unitaire_ht, dec("7.45"));
+    assert_eq!((visitor.lines[2].code_article, visitor.lines[2].total_ttc), (300, dec("1.00")));
+    assert_eq!(student.lines.len(), 2);
 }
 
 #[test]
