@@ -14,9 +14,12 @@
 //!   `prixTtc` − `montant` (at most one row per line, `0 ≤ montant ≤ prixTtc`, whole cents). The
 //!   ticket line carries the net price: it has no subsidy field, and the checks refuse negative
 //!   amounts. [`PricedLine::subvention`] keeps the gross price and the subsidy for the receipt.
-//! * each applicable [`crate::reference::DroitEntree`] adds one fee line after the tray's lines,
-//!   in `codeDroitEntree` order (see [`fees`] for the quantity and when no line is added). Fee
-//!   lines are ordinary priced lines, so they become ticket lines and pass the same checks.
+//! * each [`crate::reference::DroitEntree`] of the profile in force on the day adds one fee line
+//!   after the tray's lines, in `codeDroitEntree` order: unit TTC `montant`, quantity the tray's
+//!   meals (Σ quantities of articles in `codesArticlesRepas`; 1 per ticket without that list),
+//!   VAT code as for articles. No line for 0 meals, nor when the tray already holds the fee's
+//!   article (added by hand: never charged twice). Fee lines are ordinary priced lines, so they
+//!   become ticket lines and pass the same checks.
 //!
 //! Amounts follow [`crate::money`]: TTC authoritative, HT derived and rounded half-up to the cent,
 //! from the net TTC when subsidised.
