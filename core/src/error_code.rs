@@ -34,6 +34,10 @@ impl ErrorCode for PricingError {
             PricingError::NoVatCode { .. } => "pricing.no_vat_code",
             PricingError::UnknownVatCode { .. } => "pricing.unknown_vat_code",
             PricingError::Overflow { .. } => "pricing.overflow",
+            PricingError::AmbiguousSubvention { .. } => "pricing.ambiguous_subvention",
+            PricingError::InvalidSubvention { .. } => "pricing.invalid_subvention",
+            PricingError::FeeWithoutArticle { .. } => "pricing.fee_without_article",
+            PricingError::InvalidFee { .. } => "pricing.invalid_fee",
         }
     }
 }
@@ -359,6 +363,25 @@ mod tests {
             for part in [area, reason] {
                 assert!(!part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{}", e.code());
             }
+        }
+        // The subsidy and entry-fee codes, pinned: front ends branch on them.
+        let pricing = [
+            (
+                PricingError::AmbiguousSubvention { code_article: 1, code_societe: 10, tarif: 97 },
+                "pricing.ambiguous_subvention",
+            ),
+            (
+                PricingError::InvalidSubvention { code_subvention: 1, montant: rust_decimal::Decimal::ONE },
+                "pricing.invalid_subvention",
+            ),
+            (PricingError::FeeWithoutArticle { code_droit_entree: 1 }, "pricing.fee_without_article"),
+            (
+                PricingError::InvalidFee { code_droit_entree: 1, montant: rust_decimal::Decimal::ONE },
+                "pricing.invalid_fee",
+            ),
+        ];
+        for (e, code) in pricing {
+            assert_eq!(e.code(), code);
         }
         let call: CallError<PricingError> = CallError::Executor(ExecutorError::Timeout { endpoint: "x", attempts: 3 });
         assert_eq!(call.code(), "network.timeout");

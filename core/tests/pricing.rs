@@ -18,9 +18,12 @@ fn student_and_visitor_pay_their_own_prices() {
     let student = price_cart(&r, &cart, CustomerProfile::ETUDIANT, day("2026-11-23")).unwrap();
     let visitor = price_cart(&r, &cart, CustomerProfile::HOTE_DE_PASSAGE, day("2026-11-23")).unwrap();
     assert_eq!(student.total_ttc, dec("2.10"));
-    assert_eq!(visitor.total_ttc, dec("10.55"));
+    // 8.20 + 2.35, then the visitor's entry fee for the one meal (article 300, 1.00).
+    assert_eq!(visitor.total_ttc, dec("11.55"));
     assert_eq!(visitor.lines[0].prix_unitaire_ttc, dec("8.20"));
     assert_eq!(visitor.lines[0].prix_unitaire_ht, dec("7.45"));
+    assert_eq!((visitor.lines[2].code_article, visitor.lines[2].total_ttc), (300, dec("1.00")));
+    assert_eq!(student.lines.len(), 2);
 }
 
 #[test]
@@ -153,4 +156,29 @@ fn a_reference_file_with_only_tva_and_articles_parses() {
     assert_eq!(r.vat_rate(2), Some(dec("5.5")));
     assert!(r.article(1).is_some());
     assert!(r.periodes.is_empty());
+}
+
+/// The sandbox's demo Crous (`crous.reference` of sandbox/fixtures/demo.json), as the front ends see it.
+fn demo_reference() -> crous_till_core::reference::ReferenceData {
+    let demo: serde_json::Value = serde_json::from_str(include_str!("../../sandbox/fixtures/demo.json")).unwrap();
+    serde_json::from_value(demo["crous"]["reference"].clone()).unwrap()
+}
+
+#[test]
+fn the_demo_crous_subsidises_scholarship_holders_and_charges_visitors_an_entry_fee() {
+    let r = demo_reference();
+    let meal = [CartItem::new(100, 1)];
+    for (d, visitor_meal) in [(day("2026-03-10"), "8.10"), (day("2026-11-23"), "8.30")] {
+        let boursier = price_cart(&r, &meal, CustomerProfile::new(10, 97), d).unwrap();
+        assert_eq!((boursier.total_ttc, boursier.total_subventions), (dec("1.00"), dec("2.30")));
+        assert_eq!(boursier.lines[0].subvention.as_ref().unwrap().prix_unitaire_avant_subvention_ttc, dec("3.30"));
+        let student = price_cart(&r, &meal, CustomerProfile::ETUDIANT, d).unwrap();
+        assert_eq!((student.total_ttc, student.lines.len()), (dec("3.30"), 1));
+        let visitor = price_cart(&r, &meal, CustomerProfile::HOTE_DE_PASSAGE, d).unwrap();
+        let lines: Vec<_> = visitor.lines.iter().map(|l| (l.code_article, l.total_ttc)).collect();
+        assert_eq!(lines, [(100, dec(visitor_meal)), (900, dec("1.50"))]);
+        assert_eq!(visitor.total_ttc, dec(visitor_meal) + dec("1.50"));
+        let coffee = price_cart(&r, &[CartItem::new(200, 1)], CustomerProfile::HOTE_DE_PASSAGE, d).unwrap();
+        assert_eq!(coffee.lines.len(), 1);
+    }
 }

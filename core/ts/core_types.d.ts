@@ -26,23 +26,36 @@ export interface SocieteTarif { codeSociete: number; tarif: number; libelle: str
 export interface Periode { idPeriode: number; libelle?: string; dateDebut: string; dateFin?: string }
 export interface SocieteTarifPeriode { codeSociete: number; tarif: number; idPeriode: number; codeTva?: number }
 export interface PrixArticle { codeArticle: number; codeSociete: number; tarif: number; idPeriode: number; prixTtc: Amount }
+/** An entry fee per meal: priceCart adds it as its own line (codesArticlesRepas absent: 1 per ticket). */
 export interface DroitEntree {
   codeDroitEntree: number; codeTypeDroitEntree: number; codeSociete: number; tarif: number;
-  codeArticle?: number; montant: Amount;
+  codeArticle?: number; montant: Amount; idPeriode?: number; codesArticlesRepas?: number[];
 }
 export interface DroitEntreeType { codeTypeDroitEntree: number; libelle: string }
+/** TTC per unit deducted from the article's price for that profile; without codeArticle, reporting only. */
 export interface Subvention {
-  codeSubvention: number; libelle: string; codeSociete: number; tarif: number; codeArticle?: number; montant: Amount;
+  codeSubvention: number; libelle: string; codeSociete: number; tarif: number; codeArticle?: number;
+  idPeriode?: number; montant: Amount;
 }
 
 /** Société and tarif of a customer: 10/1 student, 8000/1 visitor, 8024/1 and 8024/2 online ordering. */
 export interface CustomerProfile { codeSociete: number; tarif: number }
 export interface CartItem { codeArticle: number; quantite: Amount }
+/** Prices are net (what is paid); a subsidised line keeps its gross price in `subvention`. */
 export interface PricedLine {
   codeArticle: number; libelle: string; quantite: number; codeTva: number; tauxTva: number;
   prixUnitaireTtc: number; prixUnitaireHt: number; totalTtc: number; totalHt: number;
+  subvention?: AppliedSubvention;
+  /** Set on an entry-fee line that priceCart added after the tray's lines. */
+  droitEntree?: AppliedDroitEntree;
 }
-export interface PricedCart { profile: CustomerProfile; lines: PricedLine[]; totalTtc: number }
+export interface AppliedSubvention {
+  codeSubvention: number; libelle: string; montantUnitaire: number; total: number;
+  prixUnitaireAvantSubventionTtc: number;
+}
+export interface AppliedDroitEntree { codeDroitEntree: number; codeTypeDroitEntree: number; libelle: string }
+/** totalTtc: what is paid (fees included, subsidies deducted); totalSubventions: what the Crous pays on top. */
+export interface PricedCart { profile: CustomerProfile; lines: PricedLine[]; totalTtc: number; totalSubventions: number }
 
 /** The counters of one point of sale; persist the one buildTicket returns. */
 export interface NumberingState { lastIdTicketEntete: number; day: string | null; daySequence: number }
@@ -130,6 +143,11 @@ export type ViolationCode =
 /** One broken rule: a stable code, the JSON path it concerns, a sentence for humans. */
 export interface Violation { code: ViolationCode; path: string; message: string }
 export interface CheckReport { violations: Violation[] }
+/** One printed receipt line (core's receipt_lines). */
+export interface ReceiptLine {
+  libelle: string; quantite: number; prixUnitaireTtc: number; totalTtc: number;
+  prixUnitaireAvantSubventionTtc?: number; dontSubvention?: number; droitEntree: boolean;
+}
 export interface VatTotal { codeTva: number; taux: number | null; totalHt: number; totalTva: number; totalTtc: number }
 
 // The ticket outbox's queue as both packages show it (core's outbox view)

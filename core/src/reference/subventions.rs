@@ -2,11 +2,17 @@ use crate::exact_decimal;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-/// One row of `subventions`: the share of a meal's cost the Crous subsidises for a société/tarif.
+/// One row of `subventions`: what the Crous pays toward one article for one société/tarif.
 ///
-/// The prices of `articles-societes-tarifs-periodes` are what the customer pays, subsidy already
-/// deducted; specs 001 does not put subsidies on the ticket, so they are carried as reference
-/// data for display and reporting only.
+/// Specs 001 lists `subventions` among the resources "suivant demande du Crous" and gives no
+/// schema nor rule; the reading below is our choice ([`crate::pricing`] applies it):
+/// * `montant` is TTC euros per unit; the customer pays the price row's `prixTtc` − `montant`;
+/// * a row applies to a line when `codeArticle` is the line's article, the profile matches and
+///   `idPeriode` is absent or names a period containing the sale day;
+/// * a row without `codeArticle` applies to no line: it is kept for reporting only.
+///
+/// The Crous ticket line has no subsidy field and the checks refuse negative amounts, so the
+/// ticket carries the net price; the subsidy travels on the priced line and the receipt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Subvention {
@@ -20,6 +26,10 @@ pub struct Subvention {
     pub tarif: u32,
     #[serde(default, deserialize_with = "crate::lenient::int_code::option", skip_serializing_if = "Option::is_none")]
     pub code_article: Option<u64>,
+    /// Absent: every period.
+    #[serde(default, deserialize_with = "crate::lenient::int_code::option", skip_serializing_if = "Option::is_none")]
+    pub id_periode: Option<u32>,
+    /// TTC euros per unit.
     #[serde(with = "exact_decimal")]
     pub montant: Decimal,
 }
