@@ -94,6 +94,10 @@ export interface IzlyDebit {
   IdTransactionIzly: string; Reference?: string; Amount: number; Balance?: number; Date?: string; CodeClient?: string;
 }
 
+// The sale engine (Till)
+/** A bank card as keyed in, for one esipay payment; never stored. */
+export interface BankCard { number: string; month: number; year: number }
+
 // esipay
 export interface EsipayPaid { cid: string; /** Masked. */ card: string; /** Euros, exact ("12.50"). */ amount: string; body: string }
 export interface EsipayAnswer { body: string }

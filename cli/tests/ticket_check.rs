@@ -56,6 +56,19 @@ fn every_rule_has_a_hand_written_ticket_that_trips_exactly_it() {
 }
 
 #[test]
+fn a_ticket_without_liste_lignes_reports_the_missing_field() {
+    let (status, json) = check_json("missing-lines.json");
+    assert_eq!(status, 1);
+    let found: Vec<(&str, &str)> = json["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["code"].as_str().unwrap(), v["path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, [("missing_field", "listeLignes"), ("no_lines", "listeLignes")]);
+}
+
+#[test]
 fn valid_tickets_exit_0_with_the_exact_json_shape() {
     for file in ["valid-student-izly-qr.json", "valid-visitor-card.json"] {
         let (status, json) = check_json(file);

@@ -67,6 +67,13 @@ pub struct Esipay {
     executor: NativeExecutor,
 }
 
+impl Esipay {
+    /// The enterprise's esipay API and executor, for the sale engine's payments ([`crate::till`]).
+    pub(crate) fn parts(&self) -> (EsipayApi, NativeExecutor) {
+        (self.api.clone(), self.executor.clone())
+    }
+}
+
 #[napi]
 impl Esipay {
     #[napi(constructor, ts_args_type = "options: EsipayOptions")]

@@ -135,6 +135,11 @@ impl IzlyPos {
 }
 
 impl IzlyPos {
+    /// The till's Izly API and executor, for the sale engine's payments ([`crate::till`]).
+    pub(crate) fn parts(&self) -> (IzlyPosApi, NativeExecutor) {
+        (self.api.clone(), self.executor.clone())
+    }
+
     fn holder<'e>(
         &self,
         env: &'e Env,

@@ -25,6 +25,7 @@ pub mod js;
 pub mod outbox;
 pub mod outbox_sqlite;
 pub mod reference;
+pub mod till;
 
 use napi_derive::napi;
 

@@ -12,7 +12,7 @@ use crate::reference::Reference;
 use crous_till_core::api::crous::{parse_ticket, CrousApi, CrousToken, TicketOptions};
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::journal::Period;
-use crous_till_core::outbox::{Dispatch, DurableOutbox, Next, OutboxPolicy, SendOutcome};
+use crous_till_core::outbox::{Dispatch, DurableOutbox, Next, OutboxPolicy, SendOutcome, SendQueue};
 use crous_till_core::reference::ReferenceData;
 use crous_till_core::ticket::Ticket;
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
@@ -87,11 +87,7 @@ impl TicketOutbox {
             reference: self.reference.clone(),
         };
         promise(env, async move {
-            if !pumping.swap(true, Ordering::SeqCst) {
-                let drained = drain(&outbox, &sender).await;
-                pumping.store(false, Ordering::SeqCst);
-                drained?;
-            }
+            pump_once(&outbox, &pumping, &sender).await?;
             let view = lock(&outbox).view(now());
             to_js(&view)
         })
@@ -134,25 +130,39 @@ impl TicketOutbox {
 }
 
 /// What a send needs, owned so that it moves into the runtime.
-struct Sender {
-    api: CrousApi,
-    executor: NativeExecutor,
-    token: Arc<Mutex<Option<CrousToken>>>,
-    reference: Arc<ReferenceData>,
+pub(crate) struct Sender {
+    pub(crate) api: CrousApi,
+    pub(crate) executor: NativeExecutor,
+    pub(crate) token: Arc<Mutex<Option<CrousToken>>>,
+    pub(crate) reference: Arc<ReferenceData>,
 }
 
-async fn drain(outbox: &Shared, sender: &Sender) -> Outcome<()> {
+/// Drains `queue` unless a drain is already running (`pumping`).
+pub(crate) async fn pump_once<Q: SendQueue>(
+    queue: &Arc<Mutex<Q>>,
+    pumping: &AtomicBool,
+    sender: &Sender,
+) -> Outcome<()> {
+    if pumping.swap(true, Ordering::SeqCst) {
+        return Ok(());
+    }
+    let drained = drain(queue, sender).await;
+    pumping.store(false, Ordering::SeqCst);
+    drained
+}
+
+async fn drain<Q: SendQueue>(queue: &Arc<Mutex<Q>>, sender: &Sender) -> Outcome<()> {
     loop {
         let dispatch = {
-            let mut o = lock(outbox);
-            match o.outbox().next_to_send(now()) {
-                Next::Due(_) => o.begin_send(now()).map_err(|e| Failure::of(&e))?,
+            let mut q = lock(queue);
+            match q.outbox().next_to_send(now()) {
+                Next::Due(_) => q.begin_send(now()).map_err(|e| Failure::of(&e))?,
                 Next::Idle | Next::InFlight(_) | Next::WaitUntil { .. } | Next::Authenticate => None,
             }
         };
         let Some(dispatch) = dispatch else { return Ok(()) };
         let outcome = sender.send(&dispatch).await?;
-        lock(outbox).record(&dispatch, &outcome, now(), jitter()).map_err(|e| Failure::of(&e))?;
+        lock(queue).record_send(&dispatch, &outcome, now(), jitter()).map_err(|e| Failure::of(&e))?;
     }
 }
 
@@ -169,16 +179,16 @@ impl Sender {
     }
 }
 
-fn lock(outbox: &Shared) -> std::sync::MutexGuard<'_, DurableOutbox<SqliteStore>> {
-    outbox.lock().unwrap_or_else(|p| p.into_inner())
+pub(crate) fn lock<T>(shared: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    shared.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn now() -> u64 {
+pub(crate) fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 
 /// The backoff's random share; sub-second clock noise is enough to spread tills apart.
-fn jitter() -> f64 {
+pub(crate) fn jitter() -> f64 {
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     f64::from(nanos % 1000) / 1000.0
 }

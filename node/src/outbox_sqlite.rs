@@ -153,7 +153,10 @@ fn perform(tx: &rusqlite::Transaction<'_>, write: &Write) -> Result<(), StoreErr
         Write::PutNumbering { numbering, expected_revision } => {
             let (rev, body) = (numbering.revision as i64, json(numbering)?);
             let changed = if *expected_revision == 0 {
-                tx.execute("INSERT OR IGNORE INTO numbering(pos, revision, body) VALUES (?1, ?2, ?3)", params![pos, rev, body])
+                tx.execute(
+                    "INSERT OR IGNORE INTO numbering(pos, revision, body) VALUES (?1, ?2, ?3)",
+                    params![pos, rev, body],
+                )
             } else {
                 tx.execute(
                     "UPDATE numbering SET revision = ?2, body = ?3 WHERE pos = ?1 AND revision = ?4",

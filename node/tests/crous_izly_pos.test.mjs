@@ -23,7 +23,7 @@ test("authenticate, read the reference data and the till's Izly key", async () =
   assert.equal(await crous.authenticate(till().installation_key), null);
   reference = await crous.referenceData();
   assert.ok(reference instanceof addon.Reference);
-  assert.equal(reference.toJSON().articles.length, 4);
+  assert.equal(reference.toJSON().articles.length, sandbox.fixtures.crous.reference.articles.length);
   const caisse = await crous.caisse();
   assert.equal(caisse.cleAuthentificationIzly, till().izly_key);
   pos = new addon.IzlyPos({ environment: sandbox.baseUrl, key: caisse.cleAuthentificationIzly, pointOfSale: till().point_of_sale });
@@ -106,4 +106,19 @@ test("a ticket failing the checks is refused before anything is sent", async () 
     return true;
   });
   assert.equal((await getJson(sandbox.baseUrl, "/sandbox/tickets")).length, before);
+});
+
+test("a tapped card finds its holder's profile; unknown, blocked and expired cards are coded errors", async () => {
+  const { rightHolder, profile, customer } = await pos.searchCard({ idSupport: "04BA5E00000001", numeroApplicatif: "1000005" });
+  assert.deepEqual(profile, { codeSociete: 10, tarif: 97 });
+  assert.equal(rightHolder.CodeClient, "6000050711");
+  assert.equal(customer.nomClient, "Sarah Moreau");
+  for (const [idSupport, numeroApplicatif, code] of [
+    ["04DEADBEEF0001", "1999999", "izly_pos.unknown_card"],
+    ["04B10C4ED00001", "1000003", "izly_pos.account_blocked"],
+    ["04E0D0FF000001", "1000006", "izly_pos.right_expired"],
+  ]) {
+    await assert.rejects(pos.searchCard({ idSupport, numeroApplicatif }), { code });
+  }
+  await assert.rejects(pos.searchCard({ idSupport: "04BA5E00000001" }), { code: "input.invalid" });
 });

@@ -177,7 +177,11 @@ async fn search_card(State(st): State<AppState>, RawQuery(q): RawQuery, headers:
     let (Some(id_support), Some(numero)) =
         (query_param(q.as_deref(), "idSupport"), query_param(q.as_deref(), "numeroApplicatif"))
     else {
-        return xerror(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, "Paramètres idSupport et numeroApplicatif obligatoires");
+        return xerror(
+            StatusCode::BAD_REQUEST,
+            codes::BAD_REQUEST,
+            "Paramètres idSupport et numeroApplicatif obligatoires",
+        );
     };
     let found = st.db.tx(|tx| {
         let card: Option<(String, String)> = tx

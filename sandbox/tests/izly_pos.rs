@@ -56,10 +56,16 @@ async fn a_tapped_card_finds_its_holder_profile() {
         let ex = ex.clone();
         async move { api_err(ex.call(&req, izly_pos::parse_search_card).await) }
     };
-    assert!(matches!(refusal("04DEADBEEF0001", "1999999").await, IzlyPosError::UnknownCard(Some(ref x)) if x.code == 105));
+    assert!(
+        matches!(refusal("04DEADBEEF0001", "1999999").await, IzlyPosError::UnknownCard(Some(ref x)) if x.code == 105)
+    );
     assert!(matches!(refusal("04D0D0CAFE0001", "1000005").await, IzlyPosError::UnknownCard(_)));
-    assert!(matches!(refusal("04B10C4ED00001", "1000003").await, IzlyPosError::AccountBlocked(Some(ref x)) if x.code == 202));
-    assert!(matches!(refusal("04E0D0FF000001", "1000006").await, IzlyPosError::RightExpired(Some(ref x)) if x.code == -8));
+    assert!(
+        matches!(refusal("04B10C4ED00001", "1000003").await, IzlyPosError::AccountBlocked(Some(ref x)) if x.code == 202)
+    );
+    assert!(
+        matches!(refusal("04E0D0FF000001", "1000006").await, IzlyPosError::RightExpired(Some(ref x)) if x.code == -8)
+    );
     // The look-up needs both fields and the till's key.
     assert!(matches!(refusal("", "1000004").await, IzlyPosError::UnknownCard(_)));
     let other = IzlyPosApi::new(&env(&s), IzlyPosKey::new("wrong"), TILL).unwrap();

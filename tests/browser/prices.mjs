@@ -24,3 +24,17 @@ export function priceCents(fixtures, codeArticle, { codeSociete, tarif }, day = 
 
 /** A ticket amount (a JSON number such as 3.85) in cents. */
 export const amountCents = (n) => Math.round(Number(n) * 100);
+
+/** What a profile pays for one unit: the price row less the profile's subsidy for the article. */
+export function paidCents(fixtures, codeArticle, profile, day = today()) {
+  const subsidy = fixtures.crous.reference.subventions.find((s) =>
+    s.codeArticle === codeArticle && s.codeSociete === profile.codeSociete && s.tarif === profile.tarif);
+  return priceCents(fixtures, codeArticle, profile, day) - (subsidy ? cents(subsidy.montant) : 0);
+}
+
+/** The profile's entry fee for a tray holding `codeArticle` once: [fee article, cents], or null. */
+export function feeFor(fixtures, codeArticle, { codeSociete, tarif }) {
+  const fee = fixtures.crous.reference.droitsEntree.find((d) =>
+    d.codeSociete === codeSociete && d.tarif === tarif && (d.codesArticlesRepas ?? [codeArticle]).includes(codeArticle));
+  return fee ? [fee.codeArticle, cents(fee.montant)] : null;
+}

@@ -3,7 +3,7 @@
 import { test, before, after, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { startDemo, launchBrowser, openPage, screenshot, balanceCents } from "./support.mjs";
-import { priceCents, amountCents } from "./prices.mjs";
+import { priceCents, paidCents, feeFor, amountCents } from "./prices.mjs";
 
 const STUDENT = { codeSociete: 10, tarif: 1 };
 const VISITOR = { codeSociete: 8000, tarif: 1 };
@@ -125,15 +125,52 @@ test("a card tap on the virtual reader identifies the customer, whose card is th
   assert.deepEqual(problems, []);
 });
 
-test("a blocked card is refused at the tap with its code; the till sells to a visitor", async () => {
+for (const [name, card, holder, profile, label] of [
+  ["a visitor", "hugo-desfire-ev2", "6000001310", VISITOR, /Hugo Durand/],
+  ["a scholarship holder", "sarah-desfire-ev2", "6000001311", { codeSociete: 10, tarif: 97 }, /Sarah Moreau/],
+]) {
+  test(`a tapped card of ${name} is priced with the holder's Izly profile and paid by Izly`, async () => {
+    const { page, problems } = session;
+    await page.waitForSelector("body[data-reader]", { timeout: 10_000 });
+    const account = demo.fixtures.izly.accounts.find((a) => a.id_izly === holder);
+    await page.click(`#tap-buttons button[data-card="${card}"]`);
+    await page.waitForFunction((re) => new RegExp(re).test(document.getElementById("customer-label").textContent), label.source);
+    assert.equal(await page.inputValue("#profile"), `${profile.codeSociete}/${profile.tarif}`);
+    assert.match(await page.textContent("#customer-means"), new RegExp(`solde ${(account.balance_cents / 100).toFixed(2).replace(".", ",")}`));
+    await addArticle(page, REPAS);
+    const meal = paidCents(demo.fixtures, REPAS, profile);
+    const fee = feeFor(demo.fixtures, REPAS, profile);
+    const expectedLines = [[REPAS, meal], ...(fee ? [fee] : [])];
+    const expected = expectedLines.reduce((sum, [, c]) => sum + c, 0);
+    assert.equal(amountCents(await page.getAttribute("#total", "data-total")), expected);
+    await page.click("#pay-izly");
+    const ticket = await paidTicket(page);
+    assert.deepEqual(ticket.listeLignes.map((l) => [l.codeArticle, amountCents(l.totalTtc)]), expectedLines);
+    assert.equal(amountCents(ticket.listeReglements[0].montant), expected);
+    assert.deepEqual([ticket.complementaire.codeSocieteClient, ticket.complementaire.tarifClient], [profile.codeSociete, profile.tarif]);
+    assert.equal(ticket.complementaire.codeClient, account.code_client);
+    assert.match(ticket.complementaire.nomClient, label);
+    assert.equal(await balanceCents(demo, holder), account.balance_cents - expected);
+    await screenshot(page, `till-card-${card}`);
+    assert.deepEqual(problems, []);
+  });
+}
+
+test("a card Izly refuses at the tap shows its code; the till sells to a visitor", async () => {
   const { page } = session;
   await page.waitForSelector("body[data-reader]", { timeout: 10_000 });
-  await page.click('#tap-buttons button[data-card="leo-desfire-ev2"]'); // blocked account
-  await page.waitForSelector("#error:not([hidden])");
-  assert.equal(await page.getAttribute("#error", "data-code"), "izly_pos.account_blocked");
-  assert.equal(await page.getAttribute("#customer-means", "data-refusal"), "izly_pos.account_blocked");
-  assert.equal(await page.inputValue("#profile"), "8000/1");
-  await screenshot(page, "till-refused-blocked-card");
+  for (const [card, code] of [
+    ["leo-desfire-ev2", "izly_pos.account_blocked"],
+    ["nina-desfire-ev2", "izly_pos.right_expired"],
+    ["stranger-desfire-ev2", "izly_pos.unknown_card"],
+  ]) {
+    await page.click(`#tap-buttons button[data-card="${card}"]`);
+    await page.waitForFunction((c) => document.getElementById("error").dataset.code === c, code);
+    assert.equal(await page.getAttribute("#customer-means", "data-refusal"), code);
+    assert.equal(await page.inputValue("#profile"), "8000/1");
+    await page.click("#customer-clear");
+  }
+  await screenshot(page, "till-refused-cards");
 });
 
 test("a refused payment shows its code and leaves no ticket", async () => {

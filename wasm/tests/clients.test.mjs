@@ -100,6 +100,19 @@ test("refusals keep their meaning: insufficient balance, blocked account, unknow
   assert.equal(await sb.balance(ines.id_izly), ines.balance_cents);
 });
 
+test("a tapped card finds its holder's Izly profile; unknown, blocked and expired cards are coded errors", async () => {
+  const sarah = await izly.searchCard({ idSupport: "04BA5E00000001", numeroApplicatif: "1000005" });
+  assert.deepEqual([sarah.Societe, sarah.Tarif, sarah.Prenom, sarah.Balance], [10, 97, "Sarah", 20]);
+  // Her profile's subsidy brings the full meal to 1.00.
+  const priced = reference.priceCart([{ codeArticle: 100, quantite: 1 }], { codeSociete: 10, tarif: 97 }, "2026-11-23");
+  assert.equal(priced.totalTtc, 1);
+  assert.equal(priced.lines[0].subvention.montantUnitaire, 2.3);
+  await rejectsCode(izly.searchCard({ idSupport: "04DEADBEEF0001", numeroApplicatif: "1999999" }), "izly_pos.unknown_card");
+  await rejectsCode(izly.searchCard({ idSupport: "04B10C4ED00001", numeroApplicatif: "1000003" }), "izly_pos.account_blocked");
+  await rejectsCode(izly.searchCard({ idSupport: "04E0D0FF000001", numeroApplicatif: "1000006" }), "izly_pos.right_expired");
+  await rejectsCode(izly.searchCard({ idSupport: "x" }), "input.invalid");
+});
+
 test("a ticket that fails the checks is never sent", async () => {
   const priced = reference.priceCart([{ codeArticle: 100, quantite: 1 }], { codeSociete: 8000, tarif: 1 }, "2026-11-23");
   const { ticket } = reference.buildTicket({ numbering: fresh, sale, pricedCart: priced, payment: { type: "carteBancaire" } });

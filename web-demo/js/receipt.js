@@ -9,16 +9,18 @@ const cell = (tag, text, cls) => {
   return el;
 };
 
-export function renderReceipt(el, { ticket, vat, paidWith, delivered, refused, lastError }, articles) {
+export function renderReceipt(el, { ticket, lines: priced, vat, paidWith, delivered, refused, lastError }, articles) {
   const names = new Map(articles.map((a) => [a.codeArticle, a.libelle]));
   el.hidden = false;
   el.replaceChildren();
   el.dataset.idTicketEntete = ticket.idTicketEntete;
   el.append(cell("h2", `Ticket n° ${ticket.numeroTicket}`));
   const lines = document.createElement("ul");
-  for (const l of ticket.listeLignes) {
-    lines.append(cell("li", `${l.quantite} × ${names.get(l.codeArticle) ?? l.codeArticle} : ${formatEuros(l.totalTtc)}`));
-  }
+  ticket.listeLignes.forEach((l, i) => {
+    const s = priced?.[i]?.subvention;
+    const subsidy = s ? ` (${formatEuros(s.prixUnitaireAvantSubventionTtc)} dont subvention ${formatEuros(s.montantUnitaire)})` : "";
+    lines.append(cell("li", `${l.quantite} × ${names.get(l.codeArticle) ?? l.codeArticle} : ${formatEuros(l.totalTtc)}${subsidy}`));
+  });
   el.append(lines);
   const table = document.createElement("table");
   table.className = "vat";

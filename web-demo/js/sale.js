@@ -29,5 +29,5 @@ export async function sell({ config, reference, outbox, izly, esipay, tray, cust
   // Sent strictly in order: nothing left waiting means this ticket (the newest) was delivered.
   const refused = view.refusedTickets.some((t) => t.idTicketEntete === idTicketEntete);
   const delivered = !refused && view.pending + view.sending === 0;
-  return { ticket: built.ticket, vat: reference.vatTotals(built.ticket), paidWith: paid.receipt, delivered, refused, lastError: view.lastError };
+  return { ticket: built.ticket, lines: pricedCart.lines, vat: reference.vatTotals(built.ticket), paidWith: paid.receipt, delivered, refused, lastError: view.lastError };
 }

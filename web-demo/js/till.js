@@ -21,7 +21,7 @@ const state = { tray: new Tray(), customer: anonymous() };
 function render() {
   const { reference, data } = state;
   const day = now().day;
-  renderGrid($("articles"), { reference, articles: data.articles ?? [], profile: state.customer.profile, day, onAdd: (code) => {
+  renderGrid($("articles"), { reference, articles: data.articles ?? [], fees: data.droitsEntree ?? [], profile: state.customer.profile, day, onAdd: (code) => {
     state.tray.add(code);
     render();
   } });

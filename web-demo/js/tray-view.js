@@ -1,4 +1,5 @@
-// The tray as priced by core (PricedCart): lines, quantities, total TTC.
+// The tray as priced by core (PricedCart): lines, quantities, subsidies, the entry fee core
+// adds (not removable by hand), total TTC.
 import { formatEuros } from "./money.js";
 
 export function renderTray(el, totalEl, priced, onRemove) {
@@ -7,7 +8,8 @@ export function renderTray(el, totalEl, priced, onRemove) {
     const row = document.createElement("li");
     row.dataset.article = String(line.codeArticle);
     const text = document.createElement("span");
-    text.textContent = `${line.quantite} × ${line.libelle} à ${formatEuros(line.prixUnitaireTtc)}`;
+    const subsidy = line.subvention ? ` (dont subvention ${formatEuros(line.subvention.montantUnitaire)})` : "";
+    text.textContent = `${line.quantite} × ${line.libelle} à ${formatEuros(line.prixUnitaireTtc)}${subsidy}`;
     const total = document.createElement("span");
     total.className = "line-total";
     total.textContent = formatEuros(line.totalTtc);
@@ -16,7 +18,9 @@ export function renderTray(el, totalEl, priced, onRemove) {
     minus.textContent = "−";
     minus.title = "Retirer un";
     minus.addEventListener("click", () => onRemove(line.codeArticle));
-    row.append(text, total, minus);
+    row.append(text, total);
+    if (line.droitEntree) row.dataset.fee = String(line.droitEntree.codeDroitEntree);
+    else row.append(minus);
     el.append(row);
   }
   totalEl.textContent = formatEuros(priced?.totalTtc ?? 0);

@@ -12,7 +12,14 @@ use std::collections::HashMap;
 pub(super) fn check(t: &Ticket, reference: Option<&ReferenceData>, out: &mut Vec<Violation>) {
     let lines = match &t.liste_lignes {
         Some(lines) if !lines.is_empty() => lines,
-        _ => {
+        // Absent: a mandatory field is missing (specs 001 lists listeLignes among "champs
+        // obligatoires"), and the ticket has no line either.
+        None => {
+            push(out, ViolationCode::MissingField, "listeLignes", "listeLignes is mandatory (at least one element)");
+            push(out, ViolationCode::NoLines, "listeLignes", "listeLignes must hold at least one line");
+            return;
+        }
+        Some(_) => {
             push(out, ViolationCode::NoLines, "listeLignes", "listeLignes must hold at least one line");
             return;
         }

@@ -93,7 +93,7 @@ pub use error::{OutboxError, StoreError};
 pub use outcome::{Failure, SendOutcome};
 pub use policy::OutboxPolicy;
 pub use queue::{Next, Outbox};
-pub use store::{DurableOutbox, Enqueued, MemoryStore, OutboxStore, Snapshot};
+pub use store::{DurableOutbox, Enqueued, MemoryStore, OutboxStore, SendQueue, Snapshot};
 pub use view::{QueueView, TicketSummary};
 pub use write::{Commit, Dispatch, Write};
 

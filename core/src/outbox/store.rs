@@ -53,6 +53,49 @@ pub trait OutboxStore {
     }
 }
 
+/// A durable queue a sender drains: [`DurableOutbox`], or the sale engine's
+/// [`crate::sale::DurableTill`] (whose outbox holds the tickets of its sales). One sender loop
+/// serves both.
+pub trait SendQueue {
+    fn outbox(&self) -> &Outbox;
+    /// Marks the due ticket `sending`, stores the mark, and hands it out.
+    fn begin_send(&mut self, now: EpochMillis) -> Result<Option<Dispatch>, OutboxError>;
+    /// Stores how the send of `dispatch` ended.
+    fn record_send(
+        &mut self,
+        dispatch: &Dispatch,
+        outcome: &SendOutcome,
+        now: EpochMillis,
+        jitter: f64,
+    ) -> Result<(), OutboxError>;
+    /// The caller holds a fresh Crous token again.
+    fn authenticated(&mut self);
+}
+
+impl<S: OutboxStore> SendQueue for DurableOutbox<S> {
+    fn outbox(&self) -> &Outbox {
+        &self.outbox
+    }
+
+    fn begin_send(&mut self, now: EpochMillis) -> Result<Option<Dispatch>, OutboxError> {
+        DurableOutbox::begin_send(self, now)
+    }
+
+    fn record_send(
+        &mut self,
+        dispatch: &Dispatch,
+        outcome: &SendOutcome,
+        now: EpochMillis,
+        jitter: f64,
+    ) -> Result<(), OutboxError> {
+        self.record(dispatch, outcome, now, jitter)
+    }
+
+    fn authenticated(&mut self) {
+        self.outbox.authenticated();
+    }
+}
+
 /// What [`DurableOutbox::enqueue`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Enqueued {

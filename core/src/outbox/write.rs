@@ -14,8 +14,8 @@
 
 use super::entry::OutboxEntry;
 use crate::journal::{Closure, Head, JournalEntry};
-use crate::sale::{NumberingRecord, SaleRecord};
 use crate::point_of_sale::PointOfSale;
+use crate::sale::{NumberingRecord, SaleRecord};
 use crate::ticket::Ticket;
 use serde::{Deserialize, Serialize};
 

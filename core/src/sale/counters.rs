@@ -21,7 +21,11 @@ fn day_sequence(numero_ticket: &str, day: NaiveDate) -> Option<u32> {
 }
 
 /// The counters to sell from: `stored` unless the journal or the sales hold a later number.
-pub fn resume_counters(stored: Option<NumberingState>, journal: &[JournalEntry], sales: &[SaleRecord]) -> NumberingState {
+pub fn resume_counters(
+    stored: Option<NumberingState>,
+    journal: &[JournalEntry],
+    sales: &[SaleRecord],
+) -> NumberingState {
     let used = journal
         .iter()
         .filter_map(|e| {

@@ -8,7 +8,9 @@ use super::outcome::PaymentOutcome;
 use super::record::SaleRecord;
 use super::till::{Resolution, SaleInput, Settlement, Till, TillCommit};
 use crate::journal::Period;
-use crate::outbox::{Commit, Dispatch, EpochMillis, OutboxError, OutboxPolicy, OutboxStore, QueueView, SendOutcome};
+use crate::outbox::{
+    Commit, Dispatch, EpochMillis, Outbox, OutboxError, OutboxPolicy, OutboxStore, QueueView, SendOutcome, SendQueue,
+};
 use crate::point_of_sale::PointOfSale;
 use crate::reference::ReferenceData;
 
@@ -40,7 +42,12 @@ impl<S: OutboxStore> DurableTill<S> {
     }
 
     /// Opens a sale ([`Till::begin`]); once its number and intent are stored, the payment to make.
-    pub fn begin(&mut self, input: SaleInput, reference: &ReferenceData, now: EpochMillis) -> Result<PaymentOrder, SaleError> {
+    pub fn begin(
+        &mut self,
+        input: SaleInput,
+        reference: &ReferenceData,
+        now: EpochMillis,
+    ) -> Result<PaymentOrder, SaleError> {
         let commit = self.till.begin(input, reference, now)?;
         Ok(self.persist(commit)?.expect("a sale's first commit carries its payment order"))
     }
@@ -79,20 +86,6 @@ impl<S: OutboxStore> DurableTill<S> {
         self.till.settlements()
     }
 
-    /// Marks the due ticket `sending`, stores the mark, and hands it out ([`crate::outbox::Outbox::begin_send`]).
-    pub fn begin_send(&mut self, now: EpochMillis) -> Result<Option<Dispatch>, OutboxError> {
-        match self.till.outbox().begin_send(now) {
-            Some(commit) => self.persist_outbox(commit),
-            None => Ok(None),
-        }
-    }
-
-    /// Stores how the send of `dispatch` ended ([`crate::outbox::Outbox::record`]).
-    pub fn record_send(&mut self, dispatch: &Dispatch, outcome: &SendOutcome, now: EpochMillis, jitter: f64) -> Result<(), OutboxError> {
-        let commit = self.till.outbox().record(dispatch, outcome, now, jitter)?;
-        self.persist_outbox(commit).map(drop)
-    }
-
     /// Closes a day, month or year of the journal ([`crate::outbox::Outbox::close`]).
     pub fn close(&mut self, period: Period) -> Result<(), OutboxError> {
         let outbox = self.till.outbox();
@@ -124,5 +117,33 @@ impl<S: OutboxStore> DurableTill<S> {
     /// Gives the store back (what a restart reopens).
     pub fn into_store(self) -> S {
         self.store
+    }
+}
+
+impl<S: OutboxStore> SendQueue for DurableTill<S> {
+    fn outbox(&self) -> &Outbox {
+        self.till.outbox()
+    }
+
+    fn begin_send(&mut self, now: EpochMillis) -> Result<Option<Dispatch>, OutboxError> {
+        match self.till.outbox().begin_send(now) {
+            Some(commit) => self.persist_outbox(commit),
+            None => Ok(None),
+        }
+    }
+
+    fn record_send(
+        &mut self,
+        dispatch: &Dispatch,
+        outcome: &SendOutcome,
+        now: EpochMillis,
+        jitter: f64,
+    ) -> Result<(), OutboxError> {
+        let commit = self.till.outbox().record(dispatch, outcome, now, jitter)?;
+        self.persist_outbox(commit).map(drop)
+    }
+
+    fn authenticated(&mut self) {
+        self.till.outbox_mut().authenticated();
     }
 }

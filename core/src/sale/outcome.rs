@@ -23,11 +23,19 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum PaymentOutcome {
-    Paid { payment: PaymentProof },
+    Paid {
+        payment: PaymentProof,
+    },
     /// Certainly not paid: a stable code and a message for the cashier.
-    Declined { code: String, message: String },
+    Declined {
+        code: String,
+        message: String,
+    },
     /// Maybe paid: the look-up (Izly) or the cashier (esipay) settles it.
-    Unknown { code: String, message: String },
+    Unknown {
+        code: String,
+        message: String,
+    },
 }
 
 impl PaymentOutcome {
@@ -95,9 +103,9 @@ impl PaymentOutcome {
 
     fn from_executor(e: &ExecutorError) -> Self {
         match e {
-            ExecutorError::Connection { .. } | ExecutorError::NotProcessed { .. } | ExecutorError::InvalidRequest { .. } => {
-                Self::declined(e.code(), e)
-            }
+            ExecutorError::Connection { .. }
+            | ExecutorError::NotProcessed { .. }
+            | ExecutorError::InvalidRequest { .. } => Self::declined(e.code(), e),
             ExecutorError::Timeout { .. } | ExecutorError::OutcomeUnknown { .. } => Self::unknown(e.code(), e),
         }
     }
@@ -124,7 +132,9 @@ mod tests {
         let ok = Ok(Called { value: debit, attempts: 1, reconciled: true });
         assert!(matches!(PaymentOutcome::from_izly_debit(&ok), PaymentOutcome::Paid { .. }));
         let declined = PaymentOutcome::from_izly_debit(&api(IzlyPosError::InsufficientBalance(None)));
-        assert!(matches!(declined, PaymentOutcome::Declined { ref code, .. } if code == "izly_pos.insufficient_balance"));
+        assert!(
+            matches!(declined, PaymentOutcome::Declined { ref code, .. } if code == "izly_pos.insufficient_balance")
+        );
         let unknown = PaymentOutcome::from_izly_debit(&api(IzlyPosError::Server { status: 500, error: None }));
         assert!(matches!(unknown, PaymentOutcome::Unknown { .. }));
         let lost = Err(CallError::Executor(ExecutorError::OutcomeUnknown {
@@ -133,7 +143,9 @@ mod tests {
             reference: "r".into(),
             reason: "timed out".into(),
         }));
-        assert!(matches!(PaymentOutcome::from_izly_debit(&lost), PaymentOutcome::Unknown { ref code, .. } if code == "network.outcome_unknown"));
+        assert!(
+            matches!(PaymentOutcome::from_izly_debit(&lost), PaymentOutcome::Unknown { ref code, .. } if code == "network.outcome_unknown")
+        );
         let never = Err(CallError::Executor(ExecutorError::Connection {
             endpoint: "izly_pos.debit",
             attempts: 3,

@@ -117,7 +117,9 @@ fn one_sale_at_a_time_and_none_while_one_is_unsettled() {
     let r = reference();
     till.begin(input(qr(), NOON), &r, T0).unwrap();
     let again = till.begin(input(qr(), NOON), &r, T0).unwrap_err();
-    assert!(matches!(again, SaleError::Unsettled { ref id_ticket_entete, state: "paymentPending" } if id_ticket_entete == "1"));
+    assert!(
+        matches!(again, SaleError::Unsettled { ref id_ticket_entete, state: "paymentPending" } if id_ticket_entete == "1")
+    );
     // An unknown Izly outcome writes nothing: the sale waits for its look-up.
     let lost = PaymentOutcome::Unknown { code: "network.outcome_unknown".into(), message: "timeout".into() };
     let commits = till.store().commits();
@@ -160,7 +162,10 @@ fn an_interrupted_esipay_sale_is_to_check_until_the_cashier_answers() {
     assert_eq!(till.settlements(), vec![Settlement::Interrupted { id_ticket_entete: "1".into() }]);
     let sale = till.record_payment("1", &PaymentOutcome::interrupted(), &r, T0).unwrap();
     assert!(matches!(sale.state, SaleState::ToCheck { ref code, .. } if code == "sale.interrupted"));
-    assert!(matches!(till.begin(input(PaymentMethod::Esipay, NOON), &r, T0), Err(SaleError::Unsettled { state: "toCheck", .. })));
+    assert!(matches!(
+        till.begin(input(PaymentMethod::Esipay, NOON), &r, T0),
+        Err(SaleError::Unsettled { state: "toCheck", .. })
+    ));
     let paid = Resolution::Paid { transaction: Some("T-42".into()) };
     let sale = till.resolve("1", &paid, &r, T0).unwrap();
     assert!(matches!(

@@ -168,9 +168,17 @@ impl Till {
     /// intent with its reference, in one commit. The ticket is built and journaled in a dry run
     /// first, so that a sale whose ticket could not be kept never takes money. Once persisted,
     /// [`Till::apply`] hands out the [`PaymentOrder`] to pay.
-    pub fn begin(&self, input: SaleInput, reference: &ReferenceData, now: EpochMillis) -> Result<TillCommit, SaleError> {
+    pub fn begin(
+        &self,
+        input: SaleInput,
+        reference: &ReferenceData,
+        now: EpochMillis,
+    ) -> Result<TillCommit, SaleError> {
         if let Some(s) = self.unsettled() {
-            return Err(SaleError::Unsettled { id_ticket_entete: s.id_ticket_entete.clone(), state: state_name(&s.state) });
+            return Err(SaleError::Unsettled {
+                id_ticket_entete: s.id_ticket_entete.clone(),
+                state: state_name(&s.state),
+            });
         }
         let day = input.sale.sold_at.date_naive();
         let cart = price_cart(reference, &input.cart, input.profile, day)?;
@@ -202,12 +210,19 @@ impl Till {
         let draft = self.ticket(&sale, &placeholder, reference)?;
         append_entry(self.outbox.journal_tip(), self.outbox.closure_state().closed_through(), draft)?;
         let order = PaymentOrder::of(&sale);
-        let numbering = NumberingRecord { numbering: counters, revision: self.numbering.revision + 1, ..self.numbering };
+        let numbering =
+            NumberingRecord { numbering: counters, revision: self.numbering.revision + 1, ..self.numbering };
         let writes = vec![
             Write::PutNumbering { numbering, expected_revision: self.numbering.revision },
             Write::InsertSale { sale },
         ];
         Ok(self.commit(writes, None, Effect::Pay(Box::new(order))))
+    }
+
+    /// The payment a pending sale asks for (to send it, or send it again after a crash: its
+    /// reference makes an Izly debit idempotent).
+    pub fn payment_order(&self, id_ticket_entete: &str) -> Result<PaymentOrder, SaleError> {
+        Ok(PaymentOrder::of(self.pending(id_ticket_entete, "paymentPending")?))
     }
 
     /// The pending payments to settle, after a restart: Izly by its debit look-up, esipay by the
@@ -229,7 +244,9 @@ impl Till {
     }
 
     fn pending(&self, id_ticket_entete: &str, expected: &'static str) -> Result<&SaleRecord, SaleError> {
-        let sale = self.sale(id_ticket_entete).ok_or_else(|| SaleError::UnknownSale { id_ticket_entete: id_ticket_entete.into() })?;
+        let sale = self
+            .sale(id_ticket_entete)
+            .ok_or_else(|| SaleError::UnknownSale { id_ticket_entete: id_ticket_entete.into() })?;
         let matches = match expected {
             "toCheck" => matches!(sale.state, SaleState::ToCheck { .. }),
             _ => sale.state == SaleState::PaymentPending,
@@ -261,7 +278,9 @@ impl Till {
             PaymentOutcome::Declined { code, message } => {
                 Ok(self.settle(sale, SaleState::Voided { code: code.clone(), message: message.clone() }, now))
             }
-            PaymentOutcome::Unknown { .. } if sale.method.has_lookup() => Ok(self.commit(Vec::new(), None, Effect::None)),
+            PaymentOutcome::Unknown { .. } if sale.method.has_lookup() => {
+                Ok(self.commit(Vec::new(), None, Effect::None))
+            }
             PaymentOutcome::Unknown { code, message } => {
                 Ok(self.settle(sale, SaleState::ToCheck { code: code.clone(), message: message.clone() }, now))
             }
@@ -281,12 +300,20 @@ impl Till {
             Resolution::Paid { transaction } => {
                 let proof = match sale.method {
                     PaymentMethod::Esipay => PaymentProof::Esipay { transaction: transaction.clone() },
-                    ref m => return Err(SaleError::ProofMismatch { id_ticket_entete: id_ticket_entete.into(), method: method_name(m) }),
+                    ref m => {
+                        return Err(SaleError::ProofMismatch {
+                            id_ticket_entete: id_ticket_entete.into(),
+                            method: method_name(m),
+                        })
+                    }
                 };
                 self.complete(sale, &proof, reference, now)
             }
             Resolution::NotPaid => {
-                let state = SaleState::Voided { code: "sale.not_paid".into(), message: "checked by the cashier: not paid".into() };
+                let state = SaleState::Voided {
+                    code: "sale.not_paid".into(),
+                    message: "checked by the cashier: not paid".into(),
+                };
                 Ok(self.settle(sale, state, now))
             }
         }
@@ -316,11 +343,17 @@ impl Till {
 
     /// The sale's ticket, paid as `proof` says, under its reserved numbers.
     fn ticket(&self, sale: &SaleRecord, proof: &PaymentProof, reference: &ReferenceData) -> Result<Ticket, SaleError> {
-        let mismatch = || SaleError::ProofMismatch { id_ticket_entete: sale.id_ticket_entete.clone(), method: method_name(&sale.method) };
+        let mismatch = || SaleError::ProofMismatch {
+            id_ticket_entete: sale.id_ticket_entete.clone(),
+            method: method_name(&sale.method),
+        };
         let mut customer = sale.customer.clone();
         let payment = match (&sale.method, proof) {
             (PaymentMethod::Esipay, PaymentProof::Esipay { .. }) => Payment::CarteBancaire,
-            (PaymentMethod::IzlyQrCode { qr_code }, PaymentProof::Izly { id_transaction_izly, balance, code_client }) => {
+            (
+                PaymentMethod::IzlyQrCode { qr_code },
+                PaymentProof::Izly { id_transaction_izly, balance, code_client },
+            ) => {
                 customer = Some(with_debit(customer, balance, code_client));
                 Payment::IzlyQrCode { qr_code: qr_code.clone(), id_transaction_izly: id_transaction_izly.clone() }
             }
@@ -337,8 +370,10 @@ impl Till {
             }
             _ => return Err(mismatch()),
         };
-        let numbers =
-            TicketNumbers { id_ticket_entete: sale.id_ticket_entete.clone(), numero_ticket: sale.numero_ticket.clone() };
+        let numbers = TicketNumbers {
+            id_ticket_entete: sale.id_ticket_entete.clone(),
+            numero_ticket: sale.numero_ticket.clone(),
+        };
         Ok(build_numbered_ticket(reference, &numbers, &sale.sale, &sale.cart, customer.as_ref(), &payment)?)
     }
 

@@ -185,7 +185,9 @@ pub async fn start_bridge(profile: CardProfile, sam: bool) -> TestBridge {
 
 /// A bridge on the in-process simulated reader (`--simulated`): no pcscd.
 pub async fn start_simulated_bridge(profile: CardProfile) -> TestBridge {
-    let config = Config { port: 0, allowed_origins: vec![ORIGIN.into()], simulated: true, ..Config::default() };
+    // The tests tap every test card in a row, faster than a cashier: a burst above the default 20.
+    let config =
+        Config { port: 0, allowed_origins: vec![ORIGIN.into()], simulated: true, rate_burst: 100, ..Config::default() };
     let (watcher, readers) = reader_access::open(true, Vec::new(), &profile).expect("a simulable profile");
     let (listener, bridge) = server::bind(config, profile, watcher.clone(), readers).await.expect("bind");
     let port = bridge.port();

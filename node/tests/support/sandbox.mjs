@@ -41,10 +41,12 @@ export async function partnerServer() {
   return { url, routes, close: () => new Promise((ok) => server.close(ok)) };
 }
 
-/** Starts the sandbox with the demo fixtures, callbacks and returns sent to `partnerUrl`. */
-export async function startSandbox(partnerUrl) {
+/** Starts the sandbox with the demo fixtures (changed by `edit` when given), callbacks and
+ * returns sent to `partnerUrl`. */
+export async function startSandbox(partnerUrl, edit = () => {}) {
   const dir = mkdtempSync(join(tmpdir(), "crous-till-node-"));
   const fixtures = JSON.parse(readFileSync(join(root, "sandbox/fixtures/demo.json"), "utf8"));
+  edit(fixtures);
   if (partnerUrl) {
     fixtures.izly.partners[0].callback_url = `${partnerUrl}/izlypay/callback`;
     fixtures.esipay.enterprises[0].return_url = `${partnerUrl}/esipay/return`;

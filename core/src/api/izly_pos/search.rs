@@ -65,10 +65,10 @@ pub fn parse_search_card(status: u16, headers: &[(String, String)], body: &[u8])
 mod tests {
     use super::*;
     use crate::api::encoding::base64_encode;
-    use crate::reference::CustomerProfile;
     use crate::api::environment::Environment;
     use crate::api::izly_pos::IzlyPosKey;
     use crate::point_of_sale::PointOfSale;
+    use crate::reference::CustomerProfile;
 
     const QR: &str = "AIZ;u-1;2025-11-20 10:00:00;3;a1b2;MEUCIQ==";
 

@@ -1,0 +1,309 @@
+//! `Till`: the sale engine of core (`crous_till_core::sale`) over a SQLite file, for Node till
+//! back ends. Core decides every step (number and intent stored before paying, the payment's
+//! request, what its answer means, the ticket journaled and queued in the commit that records
+//! it, how an interrupted sale is settled); this binding performs the commits in SQLite and the
+//! requests with the native executor, and keeps no sale state of its own.
+
+use crate::crous::Crous;
+use crate::esipay::Esipay;
+use crate::izly_pos::IzlyPos;
+use crate::js::{from_js, from_js_opt, promise, sync, to_js, Failure, Outcome};
+use crate::outbox::{lock, now, pump_once, Sender};
+use crate::outbox_sqlite::SqliteStore;
+use crate::reference::Reference;
+use crous_till_core::api::esipay::{parse_status, EsipayApi};
+use crous_till_core::api::executor::NativeExecutor;
+use crous_till_core::api::izly_pos::{parse_debit, IzlyPosApi};
+use crous_till_core::api::CardNumber;
+use crous_till_core::error_code::ErrorCode;
+use crous_till_core::journal::Period;
+use crous_till_core::outbox::OutboxPolicy;
+use crous_till_core::reference::ReferenceData;
+use crous_till_core::sale::{
+    BankCard, DurableTill, PaymentMethod, PaymentOutcome, Resolution, SaleInput, SaleRecord, Settlement,
+};
+use napi::bindgen_prelude::{PromiseRaw, Unknown};
+use napi::Env;
+use napi_derive::napi;
+use serde::Deserialize;
+use serde_json::Value;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+
+type Shared = Arc<Mutex<DurableTill<SqliteStore>>>;
+
+/// A bank card as keyed in, for one esipay payment (never stored).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct BankCardInput {
+    number: String,
+    month: u8,
+    year: u16,
+}
+
+impl BankCardInput {
+    fn parse(self) -> Outcome<BankCard> {
+        let number = CardNumber::parse(&self.number).map_err(|e| Failure::of(&e))?;
+        Ok(BankCard { number, month: self.month, year: self.year })
+    }
+}
+
+/// The payment services a till pays through.
+#[derive(Clone, Default)]
+struct Payments {
+    izly: Option<(IzlyPosApi, NativeExecutor)>,
+    esipay: Option<(EsipayApi, NativeExecutor)>,
+}
+
+impl Payments {
+    /// Sends the pending sale's payment and reads its outcome (core's decisions). A request that
+    /// cannot be built was never sent: declined.
+    async fn pay(&self, order: crous_till_core::sale::PaymentOrder, card: Option<BankCard>) -> Outcome<PaymentOutcome> {
+        let declined = |e: &dyn ErrorCode, message: String| PaymentOutcome::Declined { code: e.code().into(), message };
+        match &order.method {
+            PaymentMethod::Esipay => {
+                let (api, executor) = self.esipay.clone().ok_or_else(|| missing("esipay", "setEsipay"))?;
+                let card = card
+                    .ok_or_else(|| Failure::new("sale.bank_card_missing", "an esipay payment needs the bank card"))?;
+                match order.esipay_request(&api, &card) {
+                    Ok(request) => Ok(PaymentOutcome::from_esipay(&executor.call(&request, parse_status).await)),
+                    Err(e) => Ok(declined(&e, e.to_string())),
+                }
+            }
+            _ => {
+                let (api, executor) = self.izly.clone().ok_or_else(|| missing("Izly", "setIzly"))?;
+                match order.izly_request(&api) {
+                    Ok(request) => Ok(PaymentOutcome::from_izly_debit(&executor.call(&request, parse_debit).await)),
+                    Err(e) => Ok(declined(&e, e.to_string())),
+                }
+            }
+        }
+    }
+
+    /// What a restarted till learns of a pending sale: the Izly debit look-up, or "interrupted".
+    async fn settlement(&self, settlement: &Settlement) -> Outcome<PaymentOutcome> {
+        match settlement {
+            Settlement::Interrupted { .. } => Ok(PaymentOutcome::interrupted()),
+            Settlement::LookUpIzlyDebit { reference, .. } => {
+                let (api, executor) = self.izly.clone().ok_or_else(|| missing("Izly", "setIzly"))?;
+                let outcome = match executor.execute(&api.debit_lookup(reference)).await {
+                    Ok(d) => PaymentOutcome::from_izly_lookup(d.response.status, &d.response.headers, &d.response.body),
+                    Err(e) => PaymentOutcome::Unknown { code: e.code().into(), message: e.to_string() },
+                };
+                Ok(outcome)
+            }
+        }
+    }
+}
+
+fn missing(service: &str, setter: &str) -> Failure {
+    Failure::new(
+        "sale.no_payment_client",
+        format!("this till has no {service} client: call till.{setter}(client) first"),
+    )
+}
+
+/// The sales of one till, with their ticket outbox, in a SQLite file.
+#[napi]
+pub struct Till {
+    till: Shared,
+    reference: Arc<ReferenceData>,
+    payments: Arc<Mutex<Payments>>,
+    sender: Arc<Sender>,
+    pumping: Arc<AtomicBool>,
+}
+
+#[napi]
+impl Crous {
+    /// Opens this till's sales and outbox in the SQLite file `path` (created if needed): verifies
+    /// the journal and resumes. Before selling, call `settle()`: a sale interrupted by a crash is
+    /// settled first. Throws `journal.broken`, `outbox.corrupt` or `sale.corrupt` on tampered data.
+    #[napi]
+    pub fn open_till(&self, env: Env, path: String, reference: &Reference) -> napi::Result<Till> {
+        let opened = SqliteStore::open(Path::new(&path)).map_err(|e| Failure::of(&e)).and_then(|store| {
+            DurableTill::open(store, self.point_of_sale(), OutboxPolicy::default()).map_err(|e| Failure::of(&e))
+        });
+        let till = sync(&env, opened)?;
+        let sender = Sender {
+            api: self.api().clone(),
+            executor: self.executor().clone(),
+            token: self.token_slot(),
+            reference: reference.data.clone(),
+        };
+        Ok(Till {
+            till: Arc::new(Mutex::new(till)),
+            reference: reference.data.clone(),
+            payments: Arc::default(),
+            sender: Arc::new(sender),
+            pumping: Arc::default(),
+        })
+    }
+}
+
+#[napi]
+impl Till {
+    /// Pays Izly sales (QR code, card) and settles them through this client.
+    #[napi]
+    pub fn set_izly(&self, izly: &IzlyPos) {
+        lock(&self.payments).izly = Some(izly.parts());
+    }
+
+    /// Pays bank-card sales through this esipay client.
+    #[napi]
+    pub fn set_esipay(&self, esipay: &Esipay) {
+        lock(&self.payments).esipay = Some(esipay.parts());
+    }
+
+    /// Settles what a crash left pending, before the till sells again: an Izly sale by its debit
+    /// look-up (found: completed with its ticket; not found: voided), an esipay sale becomes a
+    /// sale to check (`resolve` it). Resolves to the sales as they now stand.
+    #[napi(ts_return_type = "Promise<SaleRecord[]>")]
+    pub fn settle<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, Value>> {
+        let (till, reference, payments) = (self.till.clone(), self.reference.clone(), lock(&self.payments).clone());
+        promise(env, async move {
+            let settlements = lock(&till).settlements();
+            let mut settled = Vec::new();
+            for s in &settlements {
+                let outcome = payments.settlement(s).await?;
+                let id = match s {
+                    Settlement::LookUpIzlyDebit { id_ticket_entete, .. }
+                    | Settlement::Interrupted { id_ticket_entete } => id_ticket_entete,
+                };
+                let mut t = lock(&till);
+                let sale = t.record_payment(id, &outcome, &reference, now()).map_err(|e| Failure::of(&e))?;
+                settled.push(sale.clone());
+            }
+            to_js(&settled)
+        })
+    }
+
+    /// Opens a sale: prices the tray, reserves the next number and stores the payment intent.
+    /// Returns the payment to make (`pay`). Throws `sale.unsettled` while a sale is pending or to
+    /// check, `pricing.*`, `journal.*` (a closed day) before anything is stored.
+    #[napi(ts_args_type = "input: SaleInput", ts_return_type = "PaymentOrder")]
+    pub fn begin(&self, env: Env, input: Unknown) -> napi::Result<Value> {
+        let done = from_js::<SaleInput>(&env, input, "input").and_then(|input| {
+            let order = lock(&self.till).begin(input, &self.reference, now()).map_err(|e| Failure::of(&e))?;
+            to_js(&order)
+        });
+        sync(&env, done)
+    }
+
+    /// Sends the pending sale's payment and resolves to its outcome, not yet recorded (`record`).
+    #[napi(
+        ts_args_type = "idTicketEntete: string, bankCard?: BankCard | null",
+        ts_return_type = "Promise<PaymentOutcome>"
+    )]
+    pub fn pay<'e>(
+        &self,
+        env: &'e Env,
+        id_ticket_entete: String,
+        bank_card: Option<Unknown>,
+    ) -> napi::Result<PromiseRaw<'e, Value>> {
+        let prepared = (|| {
+            let card =
+                from_js_opt::<BankCardInput>(env, bank_card, "bankCard")?.map(BankCardInput::parse).transpose()?;
+            let order = lock(&self.till).till().payment_order(&id_ticket_entete).map_err(|e| Failure::of(&e))?;
+            Ok((order, card))
+        })();
+        let (order, card) = crate::ready!(env, prepared);
+        let payments = lock(&self.payments).clone();
+        promise(env, async move { to_js(&payments.pay(order, card).await?) })
+    }
+
+    /// Records a payment's outcome: paid → the ticket is journaled and queued in the same
+    /// transaction; declined → voided (a kept, numbered gap); unknown → an Izly sale waits for
+    /// `settle`, an esipay sale is to check.
+    #[napi(ts_args_type = "idTicketEntete: string, outcome: PaymentOutcome", ts_return_type = "SaleRecord")]
+    pub fn record(&self, env: Env, id_ticket_entete: String, outcome: Unknown) -> napi::Result<Value> {
+        let done = from_js::<PaymentOutcome>(&env, outcome, "outcome").and_then(|outcome| {
+            let mut till = lock(&self.till);
+            let sale = till
+                .record_payment(&id_ticket_entete, &outcome, &self.reference, now())
+                .map_err(|e| Failure::of(&e))?;
+            to_js(sale)
+        });
+        sync(&env, done)
+    }
+
+    /// A whole sale: `begin`, `pay`, `record`. Resolves to the sale as it ends (completed,
+    /// voided, to check, or pending an Izly look-up).
+    #[napi(ts_args_type = "input: SaleInput, bankCard?: BankCard | null", ts_return_type = "Promise<SaleRecord>")]
+    pub fn sell<'e>(
+        &self,
+        env: &'e Env,
+        input: Unknown,
+        bank_card: Option<Unknown>,
+    ) -> napi::Result<PromiseRaw<'e, Value>> {
+        let prepared = (|| {
+            let card =
+                from_js_opt::<BankCardInput>(env, bank_card, "bankCard")?.map(BankCardInput::parse).transpose()?;
+            let input = from_js::<SaleInput>(env, input, "input")?;
+            let order = lock(&self.till).begin(input, &self.reference, now()).map_err(|e| Failure::of(&e))?;
+            Ok((order, card))
+        })();
+        let (order, card) = crate::ready!(env, prepared);
+        let (till, reference, payments) = (self.till.clone(), self.reference.clone(), lock(&self.payments).clone());
+        promise(env, async move {
+            let id = order.id_ticket_entete.clone();
+            let outcome = payments.pay(order, card).await?;
+            let mut till = lock(&till);
+            let sale = till.record_payment(&id, &outcome, &reference, now()).map_err(|e| Failure::of(&e))?;
+            to_js(sale)
+        })
+    }
+
+    /// The cashier's answer for a sale to check: `{resolution: "paid", transaction?}` (the esipay
+    /// back office shows the charge) or `{resolution: "notPaid"}`.
+    #[napi(ts_args_type = "idTicketEntete: string, resolution: Resolution", ts_return_type = "SaleRecord")]
+    pub fn resolve(&self, env: Env, id_ticket_entete: String, resolution: Unknown) -> napi::Result<Value> {
+        let done = from_js::<Resolution>(&env, resolution, "resolution").and_then(|r| {
+            let mut till = lock(&self.till);
+            to_js(till.resolve(&id_ticket_entete, &r, &self.reference, now()).map_err(|e| Failure::of(&e))?)
+        });
+        sync(&env, done)
+    }
+
+    /// Every sale of the till, in number order (voided ones are the numbered gaps).
+    #[napi(ts_return_type = "SaleRecord[]")]
+    pub fn sales(&self, env: Env) -> napi::Result<Value> {
+        let sales: Vec<SaleRecord> = lock(&self.till).till().sales().cloned().collect();
+        sync(&env, to_js(&sales))
+    }
+
+    /// The sale holding the till (pending, or to check), or null.
+    #[napi(ts_return_type = "SaleRecord | null")]
+    pub fn unsettled(&self, env: Env) -> napi::Result<Value> {
+        sync(&env, to_js(&lock(&self.till).till().unsettled()))
+    }
+
+    /// Sends the queued tickets, oldest first (as `TicketOutbox.pump`); resolves to the queue.
+    #[napi(ts_return_type = "Promise<QueueView>")]
+    pub fn pump<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, Value>> {
+        let (till, pumping, sender) = (self.till.clone(), self.pumping.clone(), self.sender.clone());
+        promise(env, async move {
+            pump_once(&till, &pumping, &sender).await?;
+            let view = lock(&till).view(now());
+            to_js(&view)
+        })
+    }
+
+    /// The ticket queue: counts by status, its head, the last error, refused tickets.
+    #[napi(ts_return_type = "QueueView")]
+    pub fn view(&self, env: Env) -> napi::Result<Value> {
+        sync(&env, to_js(&lock(&self.till).view(now())))
+    }
+
+    /// Closes a day (`"2026-11-23"`), month or year of the journal; returns the queue.
+    #[napi(ts_return_type = "QueueView")]
+    pub fn close(&self, env: Env, period: String) -> napi::Result<Value> {
+        let closed =
+            period.parse::<Period>().map_err(|e| Failure::new("input.invalid_period", e.to_string())).and_then(|p| {
+                let mut till = lock(&self.till);
+                till.close(p).map_err(|e| Failure::of(&e))?;
+                to_js(&till.view(now()))
+            });
+        sync(&env, closed)
+    }
+}
