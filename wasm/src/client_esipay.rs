@@ -40,6 +40,13 @@ pub struct EsipayClient {
     inner: Rc<Inner>,
 }
 
+impl EsipayClient {
+    /// The enterprise's esipay API and retry policy, for the sale engine's payments ([`crate::sale`]).
+    pub(crate) fn parts(&self) -> (EsipayApi, crous_till_core::api::RetryPolicy) {
+        (self.inner.api.clone(), self.inner.retry.policy())
+    }
+}
+
 #[wasm_bindgen]
 impl EsipayClient {
     #[wasm_bindgen(constructor)]

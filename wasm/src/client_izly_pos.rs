@@ -119,6 +119,11 @@ impl IzlyPosClient {
 }
 
 impl IzlyPosClient {
+    /// The till's Izly API and retry policy, for the sale engine's payments ([`crate::sale`]).
+    pub(crate) fn parts(&self) -> (IzlyPosApi, crous_till_core::api::RetryPolicy) {
+        (self.inner.api.clone(), self.inner.retry.policy())
+    }
+
     /// One payment per ticket: the reference is the ticket's, so a repeated call for the same
     /// ticket is the same debit (the service answers it again instead of debiting twice).
     fn debit(&self, target: DebitTarget, amount: Decimal, id_ticket_entete: String) -> js_sys::Promise {

@@ -13,7 +13,7 @@ use crous_till_core::api::crous::{parse_ticket, CrousApi, CrousToken, TicketOpti
 use crous_till_core::api::execution::Called;
 use crous_till_core::checks::check_ticket;
 use crous_till_core::journal::Period;
-use crous_till_core::outbox::{Commit, Dispatch, Next, Outbox, OutboxPolicy, SendOutcome, Snapshot};
+use crous_till_core::outbox::{Commit, Dispatch, HoldsOutbox, Next, Outbox, OutboxPolicy, SendOutcome, Snapshot};
 use crous_till_core::reference::ReferenceData;
 use crous_till_core::ticket::Ticket;
 use std::cell::{Cell, RefCell};
@@ -28,9 +28,9 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "OutboxStore")]
     pub type JsOutboxStore;
     #[wasm_bindgen(method, catch)]
-    fn load(this: &JsOutboxStore, point_of_sale: &str) -> Result<js_sys::Promise, JsValue>;
+    pub(crate) fn load(this: &JsOutboxStore, point_of_sale: &str) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(method, catch)]
-    fn commit(this: &JsOutboxStore, writes: JsValue) -> Result<js_sys::Promise, JsValue>;
+    pub(crate) fn commit(this: &JsOutboxStore, writes: JsValue) -> Result<js_sys::Promise, JsValue>;
 }
 
 #[wasm_bindgen(module = "/src/js/idb_outbox_store.js")]
@@ -46,18 +46,53 @@ pub fn open_indexed_db_outbox_store(point_of_sale: &str, name: Option<String>) -
     open_idb_outbox_store(point_of_sale, name)
 }
 
-struct Inner {
-    outbox: RefCell<Outbox>,
-    store: JsOutboxStore,
-    crous: Rc<CrousInner>,
-    reference: ReferenceData,
+/// An outbox (alone, or inside the sale engine's till) over its store and a Crous client. Every
+/// commit is planned, persisted and applied under `lock`, so a pump and a sale never plan on the
+/// same state (the second would be stale once the first is stored).
+pub(crate) struct Queue<Q> {
+    pub(crate) state: RefCell<Q>,
+    pub(crate) store: JsOutboxStore,
+    pub(crate) crous: Rc<CrousInner>,
+    pub(crate) reference: ReferenceData,
+    pub(crate) lock: CommitLock,
     pumping: Cell<bool>,
 }
+
+type Inner = Queue<Outbox>;
 
 /// The ticket queue of one till, over a store and a Crous client.
 #[wasm_bindgen]
 pub struct TicketOutbox {
     inner: Rc<Inner>,
+}
+
+/// One commit at a time: each holder awaits the one before it (a chain of JS promises; the page
+/// is single-threaded, so this is the whole of the locking).
+pub(crate) struct CommitLock {
+    tail: RefCell<js_sys::Promise>,
+}
+
+/// Releases the lock when dropped.
+pub(crate) struct Held(js_sys::Function);
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let _ = self.0.call0(&JsValue::NULL);
+    }
+}
+
+impl CommitLock {
+    pub(crate) fn new() -> Self {
+        CommitLock { tail: RefCell::new(js_sys::Promise::resolve(&JsValue::NULL)) }
+    }
+
+    pub(crate) async fn hold(&self) -> Held {
+        let mut release = None;
+        let mine = js_sys::Promise::new(&mut |resolve, _| release = Some(resolve));
+        let before = self.tail.replace(mine);
+        let _ = JsFuture::from(before).await;
+        Held(release.expect("the promise executor runs at once"))
+    }
 }
 
 #[wasm_bindgen]
@@ -74,8 +109,7 @@ impl CrousClient {
             let loaded = await_promise(store.load(&pos.app_id())).await?;
             let snapshot: Snapshot = from_js(&loaded, "the store's snapshot")?;
             let outbox = Outbox::open(pos, OutboxPolicy::default(), snapshot).map_err(|e| core_error(&e))?;
-            let inner = Inner { outbox: RefCell::new(outbox), store, crous, reference, pumping: Cell::new(false) };
-            Ok(TicketOutbox { inner: Rc::new(inner) }.into())
+            Ok(TicketOutbox { inner: Rc::new(Queue::new(outbox, store, crous, reference)) }.into())
         })
     }
 }
@@ -90,9 +124,10 @@ impl TicketOutbox {
         let inner = self.inner.clone();
         future_to_promise(async move {
             let ticket: Ticket = from_js(&ticket, "ticket")?;
-            let commit = inner.outbox.borrow().enqueue(ticket, now()).map_err(|e| core_error(&e))?;
+            let _held = inner.lock.hold().await;
+            let commit = inner.state.borrow().enqueue(ticket, now()).map_err(|e| core_error(&e))?;
             inner.persist(commit).await?;
-            to_js(&inner.outbox.borrow().view(now()))
+            to_js(&inner.view())
         })
     }
 
@@ -102,20 +137,13 @@ impl TicketOutbox {
     #[wasm_bindgen(unchecked_return_type = "Promise<QueueView>")]
     pub fn pump(&self) -> js_sys::Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move {
-            if !inner.pumping.replace(true) {
-                let result = inner.drain().await;
-                inner.pumping.set(false);
-                result?;
-            }
-            to_js(&inner.outbox.borrow().view(now()))
-        })
+        future_to_promise(async move { to_js(&inner.pump().await?) })
     }
 
     /// The queue as it stands: counts by status, the head, the last error, refused tickets.
     #[wasm_bindgen(unchecked_return_type = "QueueView")]
     pub fn view(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.outbox.borrow().view(now()))
+        to_js(&self.inner.view())
     }
 
     /// Closes a period of the journal (cash-register law: daily, monthly, yearly closures with
@@ -125,17 +153,7 @@ impl TicketOutbox {
     #[wasm_bindgen(unchecked_return_type = "Promise<QueueView>")]
     pub fn close(&self, period: String) -> js_sys::Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move {
-            let period: Period = period.parse().map_err(|e: String| error("input.invalid_period", &e, None))?;
-            let pos = inner.outbox.borrow().point_of_sale();
-            let from = inner.outbox.borrow().closure_start(period);
-            let loaded = await_promise(inner.store.load(&pos.app_id())).await?;
-            let snapshot: Snapshot = from_js(&loaded, "the store's snapshot")?;
-            let entries: Vec<_> = snapshot.journal.into_iter().filter(|e| e.sequence >= from).collect();
-            let commit = inner.outbox.borrow().close(period, &entries).map_err(|e| core_error(&e))?;
-            inner.persist(commit).await?;
-            to_js(&inner.outbox.borrow().view(now()))
-        })
+        future_to_promise(async move { to_js(&inner.close(period).await?) })
     }
 
     /// Puts a refused ticket back in the queue (once its cause is fixed).
@@ -143,26 +161,73 @@ impl TicketOutbox {
     pub fn requeue_refused(&self, id_ticket_entete: String) -> js_sys::Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
-            let commit = inner.outbox.borrow().requeue_refused(&id_ticket_entete, now()).map_err(|e| core_error(&e))?;
+            let _held = inner.lock.hold().await;
+            let commit = inner.state.borrow().requeue_refused(&id_ticket_entete, now()).map_err(|e| core_error(&e))?;
             inner.persist(commit).await?;
-            to_js(&inner.outbox.borrow().view(now()))
+            to_js(&inner.view())
         })
     }
 }
 
-impl Inner {
-    /// Stores a commit's writes (one store transaction), then lets core take it in.
-    async fn persist(&self, commit: Commit) -> Result<Option<Dispatch>, JsValue> {
-        if !commit.is_empty() {
-            let writes = to_js(&commit.writes())?;
-            await_promise(self.store.commit(writes)).await?;
+impl<Q: HoldsOutbox> Queue<Q> {
+    pub(crate) fn new(state: Q, store: JsOutboxStore, crous: Rc<CrousInner>, reference: ReferenceData) -> Self {
+        Queue {
+            state: RefCell::new(state),
+            store,
+            crous,
+            reference,
+            lock: CommitLock::new(),
+            pumping: Cell::new(false),
         }
-        self.outbox.borrow_mut().apply(commit).map_err(|e| core_error(&e))
+    }
+
+    pub(crate) fn view(&self) -> crous_till_core::outbox::QueueView {
+        self.state.borrow().outbox().view(now())
+    }
+
+    /// Stores a commit's writes (one store transaction), then lets core take it in. Call it
+    /// holding `lock`, with a commit planned under it.
+    async fn persist(&self, commit: Commit) -> Result<Option<Dispatch>, JsValue> {
+        self.store_writes(commit.writes()).await?;
+        self.state.borrow_mut().outbox_mut().apply(commit).map_err(|e| core_error(&e))
+    }
+
+    /// Performs writes in one store transaction (nothing when there are none).
+    pub(crate) async fn store_writes(&self, writes: &[crous_till_core::outbox::Write]) -> Result<(), JsValue> {
+        if !writes.is_empty() {
+            await_promise(self.store.commit(to_js(&writes)?)).await?;
+        }
+        Ok(())
+    }
+
+    /// Sends what is due unless a pump runs already; the queue as it then stands.
+    pub(crate) async fn pump(&self) -> Result<crous_till_core::outbox::QueueView, JsValue> {
+        if !self.pumping.replace(true) {
+            let result = self.drain().await;
+            self.pumping.set(false);
+            result?;
+        }
+        Ok(self.view())
+    }
+
+    pub(crate) async fn close(&self, period: String) -> Result<crous_till_core::outbox::QueueView, JsValue> {
+        let period: Period = period.parse().map_err(|e: String| error("input.invalid_period", &e, None))?;
+        let _held = self.lock.hold().await;
+        let (pos, from) = {
+            let state = self.state.borrow();
+            (state.outbox().point_of_sale(), state.outbox().closure_start(period))
+        };
+        let loaded = await_promise(self.store.load(&pos.app_id())).await?;
+        let snapshot: Snapshot = from_js(&loaded, "the store's snapshot")?;
+        let entries: Vec<_> = snapshot.journal.into_iter().filter(|e| e.sequence >= from).collect();
+        let commit = self.state.borrow().outbox().close(period, &entries).map_err(|e| core_error(&e))?;
+        self.persist(commit).await?;
+        Ok(self.view())
     }
 
     async fn drain(&self) -> Result<(), JsValue> {
         loop {
-            let (due, authenticate) = match self.outbox.borrow().next_to_send(now()) {
+            let (due, authenticate) = match self.state.borrow().outbox().next_to_send(now()) {
                 Next::Due(_) => (true, false),
                 Next::Authenticate => (false, true),
                 Next::Idle | Next::InFlight(_) | Next::WaitUntil { .. } => (false, false),
@@ -172,18 +237,24 @@ impl Inner {
                 if self.crous.token().await.is_err() {
                     return Ok(()); // still refused: the view says so
                 }
-                self.outbox.borrow_mut().authenticated();
+                self.state.borrow_mut().outbox_mut().authenticated();
                 continue;
             }
             if !due {
                 return Ok(());
             }
-            let Some(commit) = self.outbox.borrow().begin_send(now()) else { return Ok(()) };
-            let Some(dispatch) = self.persist(commit).await? else { return Ok(()) };
+            let dispatch = {
+                let _held = self.lock.hold().await;
+                let Some(commit) = self.state.borrow().outbox().begin_send(now()) else { return Ok(()) };
+                let Some(dispatch) = self.persist(commit).await? else { return Ok(()) };
+                dispatch
+            };
             let outcome = self.send(&dispatch).await;
+            let _held = self.lock.hold().await;
             let commit = self
-                .outbox
+                .state
                 .borrow()
+                .outbox()
                 .record(&dispatch, &outcome, now(), js_sys::Math::random())
                 .map_err(|e| core_error(&e))?;
             self.persist(commit).await?;
@@ -209,7 +280,7 @@ impl Inner {
     }
 }
 
-async fn await_promise(p: Result<js_sys::Promise, JsValue>) -> Result<JsValue, JsValue> {
+pub(crate) async fn await_promise(p: Result<js_sys::Promise, JsValue>) -> Result<JsValue, JsValue> {
     let p = p.map_err(|e| store_error(&e))?;
     JsFuture::from(p).await.map_err(|e| store_error(&e))
 }
@@ -224,6 +295,6 @@ fn store_error(e: &JsValue) -> JsValue {
     error("outbox.store_failed", &message, None)
 }
 
-fn now() -> u64 {
+pub(crate) fn now() -> u64 {
     js_sys::Date::now() as u64
 }

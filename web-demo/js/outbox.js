@@ -1,11 +1,8 @@
-// The till's ticket outbox: the package's TicketOutbox over its IndexedDB store (core's outbox
-// queue). A finished sale's ticket is enqueued (journaled and stored) before anything is sent;
-// pump() sends what is due, oldest first. It is pumped after each sale, when the browser comes
-// back online, when the head's backoff ends, and every 30 s; it resumes after a reload.
-import { openIndexedDbOutboxStore } from "./package.js";
-
-export async function openOutbox({ crous, reference, pointOfSale, onView, onError }) {
-  const outbox = await crous.openOutbox(await openIndexedDbOutboxStore(pointOfSale), reference);
+// The till's ticket queue (core's outbox inside the package's Till, in IndexedDB). A completed
+// sale's ticket is journaled and stored in the transaction that records its payment; pump() sends
+// what is due, oldest first. Pumped after each sale, when the browser comes back online, when
+// the head's backoff ends, and every 30 s; it resumes after a reload.
+export function startPumping({ till, onView, onError }) {
   let timer = null;
 
   const schedule = (view) => {
@@ -15,23 +12,19 @@ export async function openOutbox({ crous, reference, pointOfSale, onView, onErro
 
   async function pump() {
     try {
-      const view = await outbox.pump();
+      const view = await till.pump();
       onView(view);
       schedule(view);
       return view;
     } catch (e) {
       onError(e);
-      return outbox.view();
+      return till.view();
     }
-  }
-
-  async function enqueue(ticket) {
-    onView(await outbox.enqueue(ticket));
   }
 
   window.addEventListener("online", pump);
   setInterval(pump, 30_000);
-  onView(outbox.view());
+  onView(till.view());
   pump();
-  return { enqueue, pump, view: () => outbox.view() };
+  return { pump };
 }

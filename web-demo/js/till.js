@@ -1,5 +1,5 @@
 // The till page: wires the package, the sandbox's services and the card bridge to the UI.
-import { ready, Reference, CrousClient, IzlyPosClient, EsipayClient } from "./package.js";
+import { ready, Reference, CrousClient, IzlyPosClient, EsipayClient, openIndexedDbOutboxStore } from "./package.js";
 import { loadConfig } from "./config.js";
 import { showError, clearError } from "./errors.js";
 import { now } from "./clock.js";
@@ -10,10 +10,11 @@ import { anonymous, byQrCode, byCard, refusedCard } from "./customer.js";
 import { renderCustomer } from "./customer-view.js";
 import { startCardReader } from "./card-reader.js";
 import { startIzlyApp } from "./izly-app.js";
-import { sell } from "./sale.js";
+import { sell, paidWith } from "./sale.js";
 import { renderReceipt } from "./receipt.js";
-import { openOutbox } from "./outbox.js";
+import { startPumping } from "./outbox.js";
 import { renderQueue } from "./queue-view.js";
+import { renderCheck } from "./check-view.js";
 
 const $ = (id) => document.getElementById(id);
 const state = { tray: new Tray(), customer: anonymous() };
@@ -42,7 +43,52 @@ function render() {
       state.customer = { ...state.customer, profile };
       render();
     });
-  $("pay-izly").disabled = $("pay-card").disabled = state.tray.empty || !!state.busy;
+  const held = state.till?.unsettled();
+  renderCheck($("to-check"), held, answerCheck);
+  $("pay-izly").disabled = $("pay-card").disabled = state.tray.empty || !!state.busy || !!held;
+}
+
+/** The receipt of a completed sale, once its ticket was given to the queue. */
+async function showReceipt(sale) {
+  const ticket = state.till.ticket(sale.idTicketEntete);
+  const view = await state.outbox.pump();
+  // Sent strictly in order: nothing left waiting means this ticket (the newest) was delivered.
+  const refused = view.refusedTickets.some((t) => t.idTicketEntete === sale.idTicketEntete);
+  const delivered = !refused && view.pending + view.sending === 0;
+  renderReceipt($("receipt"), { ticket, lines: sale.cart.lines, vat: state.reference.vatTotals(ticket), paidWith: paidWith(sale),
+    delivered, refused, lastError: view.lastError }, state.data.articles ?? []);
+}
+
+/** What the till does with a sale as core ended it. */
+async function settled(sale) {
+  if (sale.state === "completed") return showReceipt(sale);
+  if (sale.state === "voided") throw Object.assign(new Error(sale.message), { code: sale.code });
+  if (sale.state === "paymentPending") {
+    setTimeout(settleTill, 2000); // ask Izly again
+    throw Object.assign(new Error("Izly n'a pas confirmé le paiement : vérification en cours"), { code: "sale.pending" });
+  }
+}
+
+/** The cashier's answer for a sale to check. */
+async function answerCheck(resolution) {
+  const held = state.till.unsettled();
+  clearError();
+  try {
+    await settled(await state.till.resolve(held.idTicketEntete, resolution));
+  } catch (e) {
+    showError(e, "Vérification");
+  }
+  render();
+}
+
+/** Settles what a closed page left (an Izly sale by its look-up); an esipay sale waits for the cashier. */
+async function settleTill() {
+  try {
+    for (const sale of await state.till.settle()) if (sale.state === "completed") await showReceipt(sale);
+  } catch (e) {
+    showError(e, "Reprise");
+  }
+  render();
 }
 
 function setCustomer(customer) {
@@ -68,11 +114,13 @@ async function pay(method) {
   $("receipt").hidden = true;
   try {
     const bankCard = { number: $("bank-card-number").value.replace(/\s/g, ""), month: Number($("bank-card-month").value), year: Number($("bank-card-year").value) };
-    const result = await sell({ ...state, method, bankCard });
-    renderReceipt($("receipt"), result, state.data.articles ?? []);
-    state.tray.clear();
-    state.customer = anonymous();
-    $("qr-text").value = "";
+    const sale = await sell({ ...state, method, bankCard });
+    if (sale.state !== "voided") {
+      state.tray.clear();
+      state.customer = anonymous();
+      $("qr-text").value = "";
+    }
+    await settled(sale);
   } catch (e) {
     showError(e, "Paiement");
   } finally {
@@ -91,8 +139,11 @@ async function main() {
   const { cleAuthentificationIzly } = await state.crous.caisse();
   state.izly = new IzlyPosClient({ baseUrl: config.izlyPosBaseUrl, pointOfSale: config.pointOfSale, izlyKey: cleAuthentificationIzly });
   state.esipay = new EsipayClient({ baseUrl: config.esipayBaseUrl, uuid: config.esipayUuid });
-  state.outbox = await openOutbox({ crous: state.crous, reference: state.reference, pointOfSale: config.pointOfSale,
-    onView: (view) => renderQueue($("queue"), view), onError: (e) => showError(e, "File des tickets") });
+  state.till = await state.crous.openTill(await openIndexedDbOutboxStore(config.pointOfSale), state.reference);
+  state.till.setIzly(state.izly);
+  state.till.setEsipay(state.esipay);
+  state.outbox = startPumping({ till: state.till, onView: (view) => renderQueue($("queue"), view), onError: (e) => showError(e, "File des tickets") });
+  await settleTill();
   const testCard = config.esipayTestCards?.[0];
   if (testCard) $("bank-card-number").value = testCard.number;
   $("bank-card-year").value = String(new Date().getFullYear() + 2);

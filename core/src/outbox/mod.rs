@@ -92,7 +92,7 @@ pub use entry::{Delivery, EpochMillis, LastError, OutboxEntry, Status};
 pub use error::{OutboxError, StoreError};
 pub use outcome::{Failure, SendOutcome};
 pub use policy::OutboxPolicy;
-pub use queue::{Next, Outbox};
+pub use queue::{HoldsOutbox, Next, Outbox};
 pub use store::{DurableOutbox, Enqueued, MemoryStore, OutboxStore, SendQueue, Snapshot};
 pub use view::{QueueView, TicketSummary};
 pub use write::{Commit, Dispatch, Write};

@@ -28,6 +28,23 @@ pub enum Next<'a> {
     Authenticate,
 }
 
+/// What holds a point of sale's outbox: the outbox itself, or the sale engine's
+/// [`crate::sale::Till`]. A sender drains either the same way (the browser package's pump).
+pub trait HoldsOutbox {
+    fn outbox(&self) -> &Outbox;
+    fn outbox_mut(&mut self) -> &mut Outbox;
+}
+
+impl HoldsOutbox for Outbox {
+    fn outbox(&self) -> &Outbox {
+        self
+    }
+
+    fn outbox_mut(&mut self) -> &mut Outbox {
+        self
+    }
+}
+
 /// The outbox of one point of sale: its rows, and the tips of its journal that the next append
 /// and the next closure need. Rebuild it from storage with [`Outbox::restore`] at start-up.
 #[derive(Debug, Clone)]

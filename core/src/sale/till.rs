@@ -9,7 +9,7 @@ use crate::api::izly_pos::DebitReference;
 use crate::builder::{build_numbered_ticket, IzlyCustomer, Payment, SaleContext};
 use crate::journal::append_entry;
 use crate::numbering::{NumberingState, TicketNumbers};
-use crate::outbox::{Commit, EpochMillis, Outbox, OutboxPolicy, Snapshot, Write};
+use crate::outbox::{Commit, EpochMillis, HoldsOutbox, Outbox, OutboxPolicy, Snapshot, Write};
 use crate::point_of_sale::PointOfSale;
 use crate::pricing::{price_cart, CartItem};
 use crate::reference::{CustomerProfile, ReferenceData};
@@ -107,6 +107,16 @@ fn method_name(method: &PaymentMethod) -> &'static str {
     }
 }
 
+impl HoldsOutbox for Till {
+    fn outbox(&self) -> &Outbox {
+        &self.outbox
+    }
+
+    fn outbox_mut(&mut self) -> &mut Outbox {
+        &mut self.outbox
+    }
+}
+
 impl Till {
     /// Rebuilds the till from everything its store holds: the outbox and journal (verified, as
     /// [`Outbox::open`]), the sales, and the counters, raised above any number already used.
@@ -153,6 +163,12 @@ impl Till {
 
     pub fn sale(&self, id_ticket_entete: &str) -> Option<&SaleRecord> {
         self.sales.get(&id_ticket_entete.parse().ok()?)
+    }
+
+    /// A completed sale's ticket, while its outbox row is kept (rows delivered long ago may be
+    /// pruned; the journal keeps every ticket).
+    pub fn ticket(&self, id_ticket_entete: &str) -> Option<&Ticket> {
+        self.outbox.entry(id_ticket_entete).map(|row| &row.ticket)
     }
 
     /// The sale holding the till (pending payment, or to check), if any.
@@ -207,7 +223,7 @@ impl Till {
             PaymentMethod::Esipay => PaymentProof::Esipay { transaction: None },
             _ => PaymentProof::Izly { id_transaction_izly: "0".into(), balance: None, code_client: None },
         };
-        let draft = self.ticket(&sale, &placeholder, reference)?;
+        let draft = self.sale_ticket(&sale, &placeholder, reference)?;
         append_entry(self.outbox.journal_tip(), self.outbox.closure_state().closed_through(), draft)?;
         let order = PaymentOrder::of(&sale);
         let numbering =
@@ -331,7 +347,7 @@ impl Till {
         reference: &ReferenceData,
         now: EpochMillis,
     ) -> Result<TillCommit, SaleError> {
-        let ticket = self.ticket(sale, proof, reference)?;
+        let ticket = self.sale_ticket(sale, proof, reference)?;
         let enqueued = self.outbox.enqueue(ticket, now)?;
         let journal_sequence = self.outbox.journal_tip().last_sequence + 1;
         let state = SaleState::Completed { payment: proof.clone(), journal_sequence };
@@ -342,7 +358,12 @@ impl Till {
     }
 
     /// The sale's ticket, paid as `proof` says, under its reserved numbers.
-    fn ticket(&self, sale: &SaleRecord, proof: &PaymentProof, reference: &ReferenceData) -> Result<Ticket, SaleError> {
+    fn sale_ticket(
+        &self,
+        sale: &SaleRecord,
+        proof: &PaymentProof,
+        reference: &ReferenceData,
+    ) -> Result<Ticket, SaleError> {
         let mismatch = || SaleError::ProofMismatch {
             id_ticket_entete: sale.id_ticket_entete.clone(),
             method: method_name(&sale.method),

@@ -1,0 +1,314 @@
+//! `Till`: core's sale engine (`crous_till_core::sale`) over the browser's IndexedDB store, for
+//! the till page. Core decides every step (number and intent stored before paying, the payment's
+//! request, what its answer means, the ticket journaled and queued in the commit that records
+//! it, how an interrupted sale is settled); this binding only awaits the store and fetch, and
+//! keeps no sale state of its own: a reloaded page reopens the till from IndexedDB.
+
+use crate::call::{call, promise};
+use crate::client_crous::CrousClient;
+use crate::client_esipay::EsipayClient;
+use crate::client_izly_pos::IzlyPosClient;
+use crate::fetch::execute;
+use crate::js::{core_error, error, from_js, from_js_opt, to_js};
+use crate::outbox::{await_promise, now, JsOutboxStore, Queue};
+use crate::till::Reference;
+use crous_till_core::api::esipay::{parse_status, EsipayApi};
+use crous_till_core::api::izly_pos::{parse_debit, IzlyPosApi};
+use crous_till_core::api::{CardNumber, RetryPolicy};
+use crous_till_core::error_code::ErrorCode;
+use crous_till_core::outbox::{OutboxPolicy, Snapshot};
+use crous_till_core::sale::{
+    BankCard, PaymentMethod, PaymentOrder, PaymentOutcome, Resolution, SaleError, SaleInput, SaleRecord, Settlement,
+    Till as CoreTill, TillCommit,
+};
+use serde::Deserialize;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct BankCardInput {
+    number: String,
+    month: u8,
+    year: u16,
+}
+
+fn bank_card(value: &JsValue) -> Result<Option<BankCard>, JsValue> {
+    let Some(c) = from_js_opt::<BankCardInput>(value, "bankCard")? else { return Ok(None) };
+    let number = CardNumber::parse(&c.number).map_err(|e| core_error(&e))?;
+    Ok(Some(BankCard { number, month: c.month, year: c.year }))
+}
+
+#[derive(Clone, Default)]
+struct Payments {
+    izly: Option<(IzlyPosApi, RetryPolicy)>,
+    esipay: Option<(EsipayApi, RetryPolicy)>,
+}
+
+fn missing(service: &str, setter: &str) -> JsValue {
+    let message = format!("this till has no {service} client: call till.{setter}(client) first");
+    error("sale.no_payment_client", &message, None)
+}
+
+impl Payments {
+    /// Sends a pending sale's payment and reads its outcome (core's decisions). A request that
+    /// cannot be built was never sent: declined.
+    async fn pay(&self, order: &PaymentOrder, card: Option<BankCard>) -> Result<PaymentOutcome, JsValue> {
+        let declined = |e: &dyn ErrorCode, message: String| PaymentOutcome::Declined { code: e.code().into(), message };
+        match &order.method {
+            PaymentMethod::Esipay => {
+                let (api, policy) = self.esipay.clone().ok_or_else(|| missing("esipay", "setEsipay"))?;
+                let card =
+                    card.ok_or_else(|| error("sale.bank_card_missing", "an esipay payment needs the bank card", None))?;
+                Ok(match order.esipay_request(&api, &card) {
+                    Ok(request) => {
+                        let r = call(&request, policy, parse_status).await;
+                        PaymentOutcome::from_esipay(&r.map(|a| called(a.value, a.attempts)))
+                    }
+                    Err(e) => declined(&e, e.to_string()),
+                })
+            }
+            _ => {
+                let (api, policy) = self.izly.clone().ok_or_else(|| missing("Izly", "setIzly"))?;
+                Ok(match order.izly_request(&api) {
+                    Ok(request) => {
+                        let r = call(&request, policy, parse_debit).await;
+                        PaymentOutcome::from_izly_debit(&r.map(|a| called(a.value, a.attempts)))
+                    }
+                    Err(e) => declined(&e, e.to_string()),
+                })
+            }
+        }
+    }
+
+    /// What a reopened till learns of a pending sale: the Izly debit look-up, or "interrupted".
+    async fn settlement(&self, settlement: &Settlement) -> Result<PaymentOutcome, JsValue> {
+        match settlement {
+            Settlement::Interrupted { .. } => Ok(PaymentOutcome::interrupted()),
+            Settlement::LookUpIzlyDebit { reference, .. } => {
+                let (api, policy) = self.izly.clone().ok_or_else(|| missing("Izly", "setIzly"))?;
+                Ok(match execute(&api.debit_lookup(reference), policy).await {
+                    Ok(d) => PaymentOutcome::from_izly_lookup(d.response.status, &d.response.headers, &d.response.body),
+                    Err(e) => PaymentOutcome::Unknown { code: e.code().into(), message: e.to_string() },
+                })
+            }
+        }
+    }
+}
+
+fn called<T>(value: T, attempts: u32) -> crous_till_core::api::execution::Called<T> {
+    crous_till_core::api::execution::Called { value, attempts, reconciled: false }
+}
+
+struct Inner {
+    queue: Queue<CoreTill>,
+    payments: RefCell<Payments>,
+}
+
+/// The sales of one till, with their ticket outbox, over a store (IndexedDB).
+#[wasm_bindgen]
+pub struct Till {
+    inner: Rc<Inner>,
+}
+
+#[wasm_bindgen]
+impl CrousClient {
+    /// Opens this till's sales and outbox over `store` (`openIndexedDbOutboxStore`): verifies the
+    /// journal and resumes. Before selling, call `settle()`: a sale a closed page interrupted is
+    /// settled first. Rejects with `journal.broken`, `outbox.corrupt` or `sale.corrupt`.
+    #[wasm_bindgen(js_name = openTill, unchecked_return_type = "Promise<Till>")]
+    pub fn open_till(&self, store: JsOutboxStore, reference: &Reference) -> js_sys::Promise {
+        let crous = self.inner.clone();
+        let reference = reference.data().clone();
+        future_to_promise(async move {
+            let pos = crous.api.point_of_sale();
+            let loaded = await_promise(store.load(&pos.app_id())).await?;
+            let snapshot: Snapshot = from_js(&loaded, "the store's snapshot")?;
+            let till = CoreTill::open(pos, OutboxPolicy::default(), snapshot).map_err(|e| core_error(&e))?;
+            let inner = Inner { queue: Queue::new(till, store, crous, reference), payments: RefCell::default() };
+            Ok(Till { inner: Rc::new(inner) }.into())
+        })
+    }
+}
+
+#[wasm_bindgen]
+impl Till {
+    /// Pays Izly sales (QR code, card) and settles them through this client.
+    #[wasm_bindgen(js_name = setIzly)]
+    pub fn set_izly(&self, izly: &IzlyPosClient) {
+        self.inner.payments.borrow_mut().izly = Some(izly.parts());
+    }
+
+    /// Pays bank-card sales through this esipay client.
+    #[wasm_bindgen(js_name = setEsipay)]
+    pub fn set_esipay(&self, esipay: &EsipayClient) {
+        self.inner.payments.borrow_mut().esipay = Some(esipay.parts());
+    }
+
+    /// Settles what a closed page left pending, before the till sells again: an Izly sale by
+    /// its debit look-up (found: completed with its ticket; not found: voided); an esipay sale
+    /// becomes a sale to check (`resolve` it). Resolves to the sales it settled.
+    #[wasm_bindgen(unchecked_return_type = "Promise<SaleRecord[]>")]
+    pub fn settle(&self) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let settlements = inner.queue.state.borrow().settlements();
+            let payments = inner.payments.borrow().clone();
+            let mut settled = Vec::new();
+            for s in &settlements {
+                let outcome = payments.settlement(s).await?;
+                let id = match s {
+                    Settlement::LookUpIzlyDebit { id_ticket_entete, .. }
+                    | Settlement::Interrupted { id_ticket_entete } => id_ticket_entete,
+                };
+                settled.push(
+                    inner.commit(|t, r| t.record_payment(id, &outcome, r, now())).await.map(|_| inner.sale(id))??,
+                );
+            }
+            to_js(&settled)
+        })
+    }
+
+    /// Opens a sale: prices the tray, reserves the next number and stores the payment intent;
+    /// resolves to the payment to make (`pay`). Rejects with `sale.unsettled` while a sale is
+    /// pending or to check, `pricing.*` or `journal.*` before anything is stored.
+    #[wasm_bindgen(unchecked_return_type = "Promise<PaymentOrder>")]
+    pub fn begin(&self, #[wasm_bindgen(unchecked_param_type = "SaleInput")] input: JsValue) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move { to_js(&inner.begin(from_js(&input, "input")?).await?) })
+    }
+
+    /// Sends a pending sale's payment; resolves to its outcome, not yet recorded (`record`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<PaymentOutcome>")]
+    pub fn pay(
+        &self,
+        id_ticket_entete: String,
+        #[wasm_bindgen(unchecked_param_type = "BankCard | null | undefined")] bank_card_value: JsValue,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise((|| -> Result<js_sys::Promise, JsValue> {
+            let card = bank_card(&bank_card_value)?;
+            let order = inner.queue.state.borrow().payment_order(&id_ticket_entete).map_err(|e| core_error(&e))?;
+            let payments = inner.payments.borrow().clone();
+            Ok(future_to_promise(async move { to_js(&payments.pay(&order, card).await?) }))
+        })())
+    }
+
+    /// Records a payment's outcome: paid → the ticket is journaled and queued in the same
+    /// transaction; declined → voided (a kept, numbered gap); unknown → an Izly sale waits for
+    /// `settle`, an esipay sale is to check.
+    #[wasm_bindgen(unchecked_return_type = "Promise<SaleRecord>")]
+    pub fn record(
+        &self,
+        id_ticket_entete: String,
+        #[wasm_bindgen(unchecked_param_type = "PaymentOutcome")] outcome: JsValue,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let outcome: PaymentOutcome = from_js(&outcome, "outcome")?;
+            inner.commit(|t, r| t.record_payment(&id_ticket_entete, &outcome, r, now())).await?;
+            to_js(&inner.sale(&id_ticket_entete)?)
+        })
+    }
+
+    /// A whole sale: `begin`, `pay`, `record`. Resolves to the sale as it ends (completed,
+    /// voided, to check, or pending an Izly look-up). A bad bank card rejects before anything
+    /// is stored.
+    #[wasm_bindgen(unchecked_return_type = "Promise<SaleRecord>")]
+    pub fn sell(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SaleInput")] input: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "BankCard | null | undefined")] bank_card_value: JsValue,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let card = bank_card(&bank_card_value)?;
+            let order = inner.begin(from_js(&input, "input")?).await?;
+            let payments = inner.payments.borrow().clone();
+            let outcome = payments.pay(&order, card).await?;
+            let id = order.id_ticket_entete;
+            inner.commit(|t, r| t.record_payment(&id, &outcome, r, now())).await?;
+            to_js(&inner.sale(&id)?)
+        })
+    }
+
+    /// The cashier's answer for a sale to check: `{resolution: "paid", transaction?}` (the esipay
+    /// back office shows the charge) or `{resolution: "notPaid"}`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<SaleRecord>")]
+    pub fn resolve(
+        &self,
+        id_ticket_entete: String,
+        #[wasm_bindgen(unchecked_param_type = "Resolution")] resolution: JsValue,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let resolution: Resolution = from_js(&resolution, "resolution")?;
+            inner.commit(|t, r| t.resolve(&id_ticket_entete, &resolution, r, now())).await?;
+            to_js(&inner.sale(&id_ticket_entete)?)
+        })
+    }
+
+    /// Every sale of the till, in number order (voided ones are the numbered gaps).
+    #[wasm_bindgen(unchecked_return_type = "SaleRecord[]")]
+    pub fn sales(&self) -> Result<JsValue, JsValue> {
+        let sales: Vec<SaleRecord> = self.inner.queue.state.borrow().sales().cloned().collect();
+        to_js(&sales)
+    }
+
+    /// The sale holding the till (pending, or to check), or null.
+    #[wasm_bindgen(unchecked_return_type = "SaleRecord | null")]
+    pub fn unsettled(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.queue.state.borrow().unsettled())
+    }
+
+    /// A completed sale's ticket, as journaled and queued (null once pruned or for another sale).
+    #[wasm_bindgen(unchecked_return_type = "Ticket | null")]
+    pub fn ticket(&self, id_ticket_entete: String) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.queue.state.borrow().ticket(&id_ticket_entete))
+    }
+
+    /// Sends the queued tickets, oldest first (as `TicketOutbox.pump`); resolves to the queue.
+    #[wasm_bindgen(unchecked_return_type = "Promise<QueueView>")]
+    pub fn pump(&self) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move { to_js(&inner.queue.pump().await?) })
+    }
+
+    /// The ticket queue: counts by status, its head, the last error, refused tickets.
+    #[wasm_bindgen(unchecked_return_type = "QueueView")]
+    pub fn view(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.queue.view())
+    }
+
+    /// Closes a day (`"2026-11-23"`), month or year of the journal; resolves to the queue.
+    #[wasm_bindgen(unchecked_return_type = "Promise<QueueView>")]
+    pub fn close(&self, period: String) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move { to_js(&inner.queue.close(period).await?) })
+    }
+}
+
+impl Inner {
+    /// Plans with core under the commit lock, stores the writes in one transaction, applies.
+    async fn commit(
+        &self,
+        plan: impl FnOnce(&CoreTill, &crous_till_core::reference::ReferenceData) -> Result<TillCommit, SaleError>,
+    ) -> Result<Option<PaymentOrder>, JsValue> {
+        let _held = self.queue.lock.hold().await;
+        let commit = plan(&self.queue.state.borrow(), &self.queue.reference).map_err(|e| core_error(&e))?;
+        self.queue.store_writes(commit.writes()).await?;
+        self.queue.state.borrow_mut().apply(commit).map_err(|e| core_error(&e))
+    }
+
+    async fn begin(&self, input: SaleInput) -> Result<PaymentOrder, JsValue> {
+        let order = self.commit(|t, r| t.begin(input, r, now())).await?;
+        order.ok_or_else(|| error("internal.no_order", "a sale's first commit carries its payment order", None))
+    }
+
+    fn sale(&self, id_ticket_entete: &str) -> Result<SaleRecord, JsValue> {
+        let till = self.queue.state.borrow();
+        till.sale(id_ticket_entete).cloned().ok_or_else(|| error("sale.unknown", "no such sale", None))
+    }
+}
