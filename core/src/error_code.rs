@@ -342,6 +342,8 @@ impl ErrorCode for crate::sale::OrderError {
             OrderError::Izly(e) => e.code(),
             OrderError::Esipay(e) => e.code(),
             OrderError::WrongService { .. } => "sale.wrong_service",
+            OrderError::NoClient { .. } => "sale.no_payment_client",
+            OrderError::MissingBankCard => "sale.bank_card_missing",
         }
     }
 }

@@ -144,7 +144,7 @@ impl IzlyPos {
         &self,
         env: &'e Env,
         request: crous_till_core::api::ApiRequest,
-        parse: fn(u16, &[(String, String)], &[u8]) -> Result<RightHolder, IzlyPosError>,
+        parse: crous_till_core::api::Parser<RightHolder, IzlyPosError>,
     ) -> napi::Result<PromiseRaw<'e, Value>> {
         let executor = self.executor.clone();
         promise(env, async move {

@@ -11,16 +11,16 @@ use crate::js::{from_js, from_js_opt, promise, sync, to_js, Failure, Outcome};
 use crate::outbox::{lock, now, pump_once, Sender};
 use crate::outbox_sqlite::SqliteStore;
 use crate::reference::Reference;
-use crous_till_core::api::esipay::{parse_status, EsipayApi};
+use crous_till_core::api::esipay::EsipayApi;
 use crous_till_core::api::executor::NativeExecutor;
-use crous_till_core::api::izly_pos::{parse_debit, IzlyPosApi};
+use crous_till_core::api::izly_pos::IzlyPosApi;
 use crous_till_core::api::CardNumber;
-use crous_till_core::error_code::ErrorCode;
 use crous_till_core::journal::Period;
 use crous_till_core::outbox::OutboxPolicy;
 use crous_till_core::reference::ReferenceData;
 use crous_till_core::sale::{
-    BankCard, DurableTill, PaymentMethod, PaymentOutcome, Resolution, SaleInput, SaleRecord, Settlement,
+    BankCard, DurableTill, PaymentApis, PaymentMethod, PaymentOrder, PaymentOutcome, Prepared, Resolution, SaleInput,
+    SaleRecord, Settlement,
 };
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::Env;
@@ -57,51 +57,38 @@ struct Payments {
 }
 
 impl Payments {
-    /// Sends the pending sale's payment and reads its outcome (core's decisions). A request that
-    /// cannot be built was never sent: declined.
-    async fn pay(&self, order: crous_till_core::sale::PaymentOrder, card: Option<BankCard>) -> Outcome<PaymentOutcome> {
-        let declined = |e: &dyn ErrorCode, message: String| PaymentOutcome::Declined { code: e.code().into(), message };
-        match &order.method {
-            PaymentMethod::Esipay => {
-                let (api, executor) = self.esipay.clone().ok_or_else(|| missing("esipay", "setEsipay"))?;
-                let card = card
-                    .ok_or_else(|| Failure::new("sale.bank_card_missing", "an esipay payment needs the bank card"))?;
-                match order.esipay_request(&api, &card) {
-                    Ok(request) => Ok(PaymentOutcome::from_esipay(&executor.call(&request, parse_status).await)),
-                    Err(e) => Ok(declined(&e, e.to_string())),
-                }
-            }
-            _ => {
-                let (api, executor) = self.izly.clone().ok_or_else(|| missing("Izly", "setIzly"))?;
-                match order.izly_request(&api) {
-                    Ok(request) => Ok(PaymentOutcome::from_izly_debit(&executor.call(&request, parse_debit).await)),
-                    Err(e) => Ok(declined(&e, e.to_string())),
-                }
+    fn apis(&self) -> PaymentApis<'_> {
+        PaymentApis { izly: self.izly.as_ref().map(|p| &p.0), esipay: self.esipay.as_ref().map(|p| &p.0) }
+    }
+
+    fn executor(&self, method: &PaymentMethod) -> Option<&NativeExecutor> {
+        match method {
+            PaymentMethod::Esipay => self.esipay.as_ref().map(|p| &p.1),
+            _ => self.izly.as_ref().map(|p| &p.1),
+        }
+    }
+
+    /// Sends the pending sale's payment as core prepares it, and core's reading of the answer.
+    async fn pay(&self, order: PaymentOrder, card: Option<BankCard>) -> Outcome<PaymentOutcome> {
+        match order.prepare(self.apis(), card.as_ref()).map_err(|e| Failure::of(&e))? {
+            Prepared::Record(outcome) => Ok(outcome),
+            Prepared::Send(request) => {
+                let executor = self.executor(&order.method).expect("checked by prepare");
+                Ok(order.outcome(executor.execute(&request).await))
             }
         }
     }
 
-    /// What a restarted till learns of a pending sale: the Izly debit look-up, or "interrupted".
+    /// What a restarted till learns of a pending sale: its look-up's answer, or "interrupted".
     async fn settlement(&self, settlement: &Settlement) -> Outcome<PaymentOutcome> {
-        match settlement {
-            Settlement::Interrupted { .. } => Ok(PaymentOutcome::interrupted()),
-            Settlement::LookUpIzlyDebit { reference, .. } => {
-                let (api, executor) = self.izly.clone().ok_or_else(|| missing("Izly", "setIzly"))?;
-                let outcome = match executor.execute(&api.debit_lookup(reference)).await {
-                    Ok(d) => PaymentOutcome::from_izly_lookup(d.response.status, &d.response.headers, &d.response.body),
-                    Err(e) => PaymentOutcome::Unknown { code: e.code().into(), message: e.to_string() },
-                };
-                Ok(outcome)
-            }
-        }
+        let izly = self.izly.as_ref();
+        let request = settlement.request(izly.map(|p| &p.0)).map_err(|e| Failure::of(&e))?;
+        let delivered = match (request, izly) {
+            (Some(request), Some((_, executor))) => Some(executor.execute(&request).await),
+            _ => None,
+        };
+        Ok(settlement.outcome(delivered))
     }
-}
-
-fn missing(service: &str, setter: &str) -> Failure {
-    Failure::new(
-        "sale.no_payment_client",
-        format!("this till has no {service} client: call till.{setter}(client) first"),
-    )
 }
 
 /// The sales of one till, with their ticket outbox, in a SQLite file.

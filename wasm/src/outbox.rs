@@ -14,6 +14,7 @@ use crous_till_core::api::execution::Called;
 use crous_till_core::checks::check_ticket;
 use crous_till_core::journal::Period;
 use crous_till_core::outbox::{Commit, Dispatch, HoldsOutbox, Next, Outbox, OutboxPolicy, SendOutcome, Snapshot};
+use crous_till_core::point_of_sale::PointOfSale;
 use crous_till_core::reference::ReferenceData;
 use crous_till_core::ticket::Ticket;
 use std::cell::{Cell, RefCell};
@@ -106,8 +107,7 @@ impl CrousClient {
         let reference = reference.data().clone();
         future_to_promise(async move {
             let pos = crous.api.point_of_sale();
-            let loaded = await_promise(store.load(&pos.app_id())).await?;
-            let snapshot: Snapshot = from_js(&loaded, "the store's snapshot")?;
+            let snapshot = load_snapshot(&store, pos).await?;
             let outbox = Outbox::open(pos, OutboxPolicy::default(), snapshot).map_err(|e| core_error(&e))?;
             Ok(TicketOutbox { inner: Rc::new(Queue::new(outbox, store, crous, reference)) }.into())
         })
@@ -217,8 +217,7 @@ impl<Q: HoldsOutbox> Queue<Q> {
             let state = self.state.borrow();
             (state.outbox().point_of_sale(), state.outbox().closure_start(period))
         };
-        let loaded = await_promise(self.store.load(&pos.app_id())).await?;
-        let snapshot: Snapshot = from_js(&loaded, "the store's snapshot")?;
+        let snapshot = load_snapshot(&self.store, pos).await?;
         let entries: Vec<_> = snapshot.journal.into_iter().filter(|e| e.sequence >= from).collect();
         let commit = self.state.borrow().outbox().close(period, &entries).map_err(|e| core_error(&e))?;
         self.persist(commit).await?;
@@ -278,6 +277,12 @@ impl<Q: HoldsOutbox> Queue<Q> {
         });
         SendOutcome::from_call(&result)
     }
+}
+
+/// Everything the store holds for `pos`.
+pub(crate) async fn load_snapshot(store: &JsOutboxStore, pos: PointOfSale) -> Result<Snapshot, JsValue> {
+    let loaded = await_promise(store.load(&pos.app_id())).await?;
+    from_js(&loaded, "the store's snapshot")
 }
 
 pub(crate) async fn await_promise(p: Result<js_sys::Promise, JsValue>) -> Result<JsValue, JsValue> {

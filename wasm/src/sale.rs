@@ -4,22 +4,21 @@
 //! it, how an interrupted sale is settled); this binding only awaits the store and fetch, and
 //! keeps no sale state of its own: a reloaded page reopens the till from IndexedDB.
 
-use crate::call::{call, promise};
+use crate::call::promise;
 use crate::client_crous::CrousClient;
 use crate::client_esipay::EsipayClient;
 use crate::client_izly_pos::IzlyPosClient;
 use crate::fetch::execute;
 use crate::js::{core_error, error, from_js, from_js_opt, to_js};
-use crate::outbox::{await_promise, now, JsOutboxStore, Queue};
+use crate::outbox::{load_snapshot, now, JsOutboxStore, Queue};
 use crate::till::Reference;
-use crous_till_core::api::esipay::{parse_status, EsipayApi};
-use crous_till_core::api::izly_pos::{parse_debit, IzlyPosApi};
+use crous_till_core::api::esipay::EsipayApi;
+use crous_till_core::api::izly_pos::IzlyPosApi;
 use crous_till_core::api::{CardNumber, RetryPolicy};
-use crous_till_core::error_code::ErrorCode;
-use crous_till_core::outbox::{OutboxPolicy, Snapshot};
+use crous_till_core::outbox::OutboxPolicy;
 use crous_till_core::sale::{
-    BankCard, PaymentMethod, PaymentOrder, PaymentOutcome, Resolution, SaleError, SaleInput, SaleRecord, Settlement,
-    Till as CoreTill, TillCommit,
+    BankCard, PaymentApis, PaymentMethod, PaymentOrder, PaymentOutcome, Prepared, Resolution, SaleError, SaleInput,
+    SaleRecord, Settlement, Till as CoreTill, TillCommit,
 };
 use serde::Deserialize;
 use std::cell::RefCell;
@@ -47,59 +46,37 @@ struct Payments {
     esipay: Option<(EsipayApi, RetryPolicy)>,
 }
 
-fn missing(service: &str, setter: &str) -> JsValue {
-    let message = format!("this till has no {service} client: call till.{setter}(client) first");
-    error("sale.no_payment_client", &message, None)
-}
-
 impl Payments {
-    /// Sends a pending sale's payment and reads its outcome (core's decisions). A request that
-    /// cannot be built was never sent: declined.
+    fn apis(&self) -> PaymentApis<'_> {
+        PaymentApis { izly: self.izly.as_ref().map(|p| &p.0), esipay: self.esipay.as_ref().map(|p| &p.0) }
+    }
+
+    fn policy(&self, method: &PaymentMethod) -> RetryPolicy {
+        let chosen = match method {
+            PaymentMethod::Esipay => self.esipay.as_ref().map(|p| p.1),
+            _ => self.izly.as_ref().map(|p| p.1),
+        };
+        chosen.unwrap_or_default()
+    }
+
+    /// Sends a pending sale's payment as core prepares it, and core's reading of the answer.
     async fn pay(&self, order: &PaymentOrder, card: Option<BankCard>) -> Result<PaymentOutcome, JsValue> {
-        let declined = |e: &dyn ErrorCode, message: String| PaymentOutcome::Declined { code: e.code().into(), message };
-        match &order.method {
-            PaymentMethod::Esipay => {
-                let (api, policy) = self.esipay.clone().ok_or_else(|| missing("esipay", "setEsipay"))?;
-                let card =
-                    card.ok_or_else(|| error("sale.bank_card_missing", "an esipay payment needs the bank card", None))?;
-                Ok(match order.esipay_request(&api, &card) {
-                    Ok(request) => {
-                        let r = call(&request, policy, parse_status).await;
-                        PaymentOutcome::from_esipay(&r.map(|a| called(a.value, a.attempts)))
-                    }
-                    Err(e) => declined(&e, e.to_string()),
-                })
-            }
-            _ => {
-                let (api, policy) = self.izly.clone().ok_or_else(|| missing("Izly", "setIzly"))?;
-                Ok(match order.izly_request(&api) {
-                    Ok(request) => {
-                        let r = call(&request, policy, parse_debit).await;
-                        PaymentOutcome::from_izly_debit(&r.map(|a| called(a.value, a.attempts)))
-                    }
-                    Err(e) => declined(&e, e.to_string()),
-                })
-            }
+        match order.prepare(self.apis(), card.as_ref()).map_err(|e| core_error(&e))? {
+            Prepared::Record(outcome) => Ok(outcome),
+            Prepared::Send(request) => Ok(order.outcome(execute(&request, self.policy(&order.method)).await)),
         }
     }
 
-    /// What a reopened till learns of a pending sale: the Izly debit look-up, or "interrupted".
+    /// What a reopened till learns of a pending sale: its look-up's answer, or "interrupted".
     async fn settlement(&self, settlement: &Settlement) -> Result<PaymentOutcome, JsValue> {
-        match settlement {
-            Settlement::Interrupted { .. } => Ok(PaymentOutcome::interrupted()),
-            Settlement::LookUpIzlyDebit { reference, .. } => {
-                let (api, policy) = self.izly.clone().ok_or_else(|| missing("Izly", "setIzly"))?;
-                Ok(match execute(&api.debit_lookup(reference), policy).await {
-                    Ok(d) => PaymentOutcome::from_izly_lookup(d.response.status, &d.response.headers, &d.response.body),
-                    Err(e) => PaymentOutcome::Unknown { code: e.code().into(), message: e.to_string() },
-                })
-            }
-        }
+        let izly = self.izly.as_ref();
+        let request = settlement.request(izly.map(|p| &p.0)).map_err(|e| core_error(&e))?;
+        let delivered = match (request, izly) {
+            (Some(request), Some((_, policy))) => Some(execute(&request, *policy).await),
+            _ => None,
+        };
+        Ok(settlement.outcome(delivered))
     }
-}
-
-fn called<T>(value: T, attempts: u32) -> crous_till_core::api::execution::Called<T> {
-    crous_till_core::api::execution::Called { value, attempts, reconciled: false }
 }
 
 struct Inner {
@@ -124,8 +101,7 @@ impl CrousClient {
         let reference = reference.data().clone();
         future_to_promise(async move {
             let pos = crous.api.point_of_sale();
-            let loaded = await_promise(store.load(&pos.app_id())).await?;
-            let snapshot: Snapshot = from_js(&loaded, "the store's snapshot")?;
+            let snapshot = load_snapshot(&store, pos).await?;
             let till = CoreTill::open(pos, OutboxPolicy::default(), snapshot).map_err(|e| core_error(&e))?;
             let inner = Inner { queue: Queue::new(till, store, crous, reference), payments: RefCell::default() };
             Ok(Till { inner: Rc::new(inner) }.into())
@@ -225,8 +201,11 @@ impl Till {
         let inner = self.inner.clone();
         future_to_promise(async move {
             let card = bank_card(&bank_card_value)?;
-            let order = inner.begin(from_js(&input, "input")?).await?;
+            let input: SaleInput = from_js(&input, "input")?;
             let payments = inner.payments.borrow().clone();
+            // A sale that cannot be paid would hold the till: refused before it is opened.
+            payments.apis().check(&input.method, card.as_ref()).map_err(|e| core_error(&e))?;
+            let order = inner.begin(input).await?;
             let outcome = payments.pay(&order, card).await?;
             let id = order.id_ticket_entete;
             inner.commit(|t, r| t.record_payment(&id, &outcome, r, now())).await?;

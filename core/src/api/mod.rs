@@ -32,6 +32,6 @@ pub mod xpollens;
 pub use card_number::CardNumber;
 pub use environment::{BaseUrl, Environment, EnvironmentError};
 pub use request::{ApiRequest, Method, Reconcile, Safety, UnsafeOp, Verdict};
-pub use response::ApiResponse;
+pub use response::{ApiResponse, Parser};
 pub use retry::RetryPolicy;
 pub use xpollens::XpollensError;

@@ -84,6 +84,9 @@ pub fn snippet(body: &[u8]) -> String {
     s
 }
 
+/// A core parser: `(status, headers, body)` to a typed result or the service's typed error.
+pub type Parser<T, E> = fn(u16, &[(String, String)], &[u8]) -> Result<T, E>;
+
 #[cfg(test)]
 mod tests {
     use super::*;

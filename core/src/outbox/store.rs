@@ -272,7 +272,7 @@ impl Stored {
                 if stored != *expected_revision || numbering.revision != expected_revision + 1 {
                     return conflict(format!("numbering is at revision {stored}, not {expected_revision}"));
                 }
-                self.numbering = Some(numbering.clone());
+                self.numbering = Some(*numbering);
             }
             Write::InsertSale { sale } => {
                 if self.sales.contains_key(&sale.id_ticket_entete) {

@@ -51,7 +51,7 @@ mod till;
 pub use counters::resume_counters;
 pub use durable::DurableTill;
 pub use error::SaleError;
-pub use order::{BankCard, OrderError, PaymentOrder};
+pub use order::{BankCard, OrderError, PaymentApis, PaymentOrder, Prepared};
 pub use outcome::PaymentOutcome;
 pub use record::{NumberingRecord, PaymentMethod, PaymentProof, SaleRecord, SaleState};
 pub use till::{Resolution, SaleInput, Settlement, Till, TillCommit};

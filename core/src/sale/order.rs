@@ -1,11 +1,14 @@
 //! [`PaymentOrder`]: the payment a sale asks for once its intent is stored, and the request that
 //! takes it (core's builders, so every front end sends the same bytes).
 
+use super::outcome::PaymentOutcome;
 use super::record::{PaymentMethod, SaleRecord};
 use crate::api::card_number::CardNumber;
-use crate::api::esipay::{EsipayApi, EsipayBuildError};
-use crate::api::izly_pos::{CardDebit, DebitBuildError, DebitReference, DebitTarget, IzlyPosApi};
-use crate::api::ApiRequest;
+use crate::api::esipay::{parse_status, EsipayApi, EsipayBuildError};
+use crate::api::execution::{CallError, Called, Delivered, ExecutorError};
+use crate::api::izly_pos::{parse_debit, CardDebit, DebitBuildError, DebitReference, DebitTarget, IzlyPosApi};
+use crate::api::{ApiRequest, Parser};
+use crate::error_code::ErrorCode;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +30,40 @@ pub enum OrderError {
     /// The order is not paid by that service.
     #[error("sale {id_ticket_entete} is not paid by {service}")]
     WrongService { id_ticket_entete: String, service: &'static str },
+    /// The till was given no client of the service that pays this order.
+    #[error("this till has no {service} client to pay with")]
+    NoClient { service: &'static str },
+    #[error("an esipay payment needs the bank card")]
+    MissingBankCard,
+}
+
+/// The API clients a till pays through (those it was given).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PaymentApis<'a> {
+    pub izly: Option<&'a IzlyPosApi>,
+    pub esipay: Option<&'a EsipayApi>,
+}
+
+impl PaymentApis<'_> {
+    /// Whether `method` can be paid (checked before a sale is opened: a sale that cannot be paid
+    /// would hold the till).
+    pub fn check(&self, method: &PaymentMethod, card: Option<&BankCard>) -> Result<(), OrderError> {
+        match method {
+            PaymentMethod::Esipay if self.esipay.is_none() => Err(OrderError::NoClient { service: "esipay" }),
+            PaymentMethod::Esipay if card.is_none() => Err(OrderError::MissingBankCard),
+            PaymentMethod::Esipay => Ok(()),
+            _ if self.izly.is_none() => Err(OrderError::NoClient { service: "Izly" }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// What to do for an order: send this request, or record this outcome (a request that could not
+/// be built was never sent: declined).
+#[derive(Debug, Clone)]
+pub enum Prepared {
+    Send(ApiRequest),
+    Record(PaymentOutcome),
 }
 
 /// What to pay for sale `idTicketEntete`: `amount` euros by `method`, under `reference`.
@@ -55,6 +92,35 @@ impl PaymentOrder {
 
     fn wrong(&self, service: &'static str) -> OrderError {
         OrderError::WrongService { id_ticket_entete: self.id_ticket_entete.clone(), service }
+    }
+
+    /// The payment's request through the till's clients ([`PaymentApis::check`] first).
+    pub fn prepare(&self, apis: PaymentApis<'_>, card: Option<&BankCard>) -> Result<Prepared, OrderError> {
+        apis.check(&self.method, card)?;
+        let built = match (&self.method, apis.esipay, card) {
+            (PaymentMethod::Esipay, Some(api), Some(card)) => self.esipay_request(api, card),
+            (PaymentMethod::Esipay, _, _) => return Err(OrderError::MissingBankCard),
+            (_, _, _) => self.izly_request(apis.izly.ok_or(OrderError::NoClient { service: "Izly" })?),
+        };
+        Ok(match built {
+            Ok(request) => Prepared::Send(request),
+            Err(e) => Prepared::Record(PaymentOutcome::Declined { code: e.code().into(), message: e.to_string() }),
+        })
+    }
+
+    /// What the executor delivered for [`PaymentOrder::prepare`]'s request, read by core.
+    pub fn outcome(&self, delivered: Result<Delivered, ExecutorError>) -> PaymentOutcome {
+        fn parsed<T, E>(d: Result<Delivered, ExecutorError>, parse: Parser<T, E>) -> Result<Called<T>, CallError<E>> {
+            let d = d?;
+            match parse(d.response.status, &d.response.headers, &d.response.body) {
+                Ok(value) => Ok(Called { value, attempts: d.attempts, reconciled: d.reconciled }),
+                Err(error) => Err(CallError::Api { error, attempts: d.attempts }),
+            }
+        }
+        match self.method {
+            PaymentMethod::Esipay => PaymentOutcome::from_esipay(&parsed(delivered, parse_status)),
+            _ => PaymentOutcome::from_izly_debit(&parsed(delivered, parse_debit)),
+        }
     }
 
     /// The Izly debit (by QR code or card), idempotent by the order's reference.

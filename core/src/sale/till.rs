@@ -2,11 +2,14 @@
 
 use super::counters::resume_counters;
 use super::error::SaleError;
-use super::order::PaymentOrder;
+use super::order::{OrderError, PaymentOrder};
 use super::outcome::PaymentOutcome;
 use super::record::{NumberingRecord, PaymentMethod, PaymentProof, SaleRecord, SaleState};
-use crate::api::izly_pos::DebitReference;
+use crate::api::execution::{Delivered, ExecutorError};
+use crate::api::izly_pos::{DebitReference, IzlyPosApi};
+use crate::api::ApiRequest;
 use crate::builder::{build_numbered_ticket, IzlyCustomer, Payment, SaleContext};
+use crate::error_code::ErrorCode;
 use crate::journal::append_entry;
 use crate::numbering::{NumberingState, TicketNumbers};
 use crate::outbox::{Commit, EpochMillis, HoldsOutbox, Outbox, OutboxPolicy, Snapshot, Write};
@@ -51,6 +54,35 @@ pub enum Settlement {
     LookUpIzlyDebit { id_ticket_entete: String, reference: DebitReference },
     /// esipay cannot be asked: record [`PaymentOutcome::interrupted`], which makes it a sale to check.
     Interrupted { id_ticket_entete: String },
+}
+
+impl Settlement {
+    pub fn id_ticket_entete(&self) -> &str {
+        match self {
+            Settlement::LookUpIzlyDebit { id_ticket_entete, .. } | Settlement::Interrupted { id_ticket_entete } => {
+                id_ticket_entete
+            }
+        }
+    }
+
+    /// The look-up to send, if any (an interrupted esipay payment has none).
+    pub fn request(&self, izly: Option<&IzlyPosApi>) -> Result<Option<ApiRequest>, OrderError> {
+        match self {
+            Settlement::Interrupted { .. } => Ok(None),
+            Settlement::LookUpIzlyDebit { reference, .. } => {
+                Ok(Some(izly.ok_or(OrderError::NoClient { service: "Izly" })?.debit_lookup(reference)))
+            }
+        }
+    }
+
+    /// What the look-up came to (`None`: nothing was asked), as [`Till::record_payment`] takes it.
+    pub fn outcome(&self, delivered: Option<Result<Delivered, ExecutorError>>) -> PaymentOutcome {
+        match delivered {
+            None => PaymentOutcome::interrupted(),
+            Some(Ok(d)) => PaymentOutcome::from_izly_lookup(d.response.status, &d.response.headers, &d.response.body),
+            Some(Err(e)) => PaymentOutcome::Unknown { code: e.code().into(), message: e.to_string() },
+        }
+    }
 }
 
 /// What [`Till::apply`] hands back.
