@@ -57,12 +57,14 @@ test("a built ticket passes the checks and hands back the numbering to persist",
   assert.equal(built.ticket.idTicketEntete, "1");
   assert.equal(built.ticket.numeroTicket, "2603101");
   assert.deepEqual(built.numbering, { lastIdTicketEntete: 1, day: DAY, daySequence: 1 });
-  assert.deepEqual(built.ticket.listeReglements, [{ codeReglement: 4, montant: 8.1 }]);
+  // A visitor's meal carries the entry fee (article 900, 1.50), a ticket line of its own.
+  assert.deepEqual(built.ticket.listeLignes.map((l) => [l.codeArticle, l.totalTtc]), [[100, 8.1], [900, 1.5]]);
+  assert.deepEqual(built.ticket.listeReglements, [{ codeReglement: 4, montant: 9.6 }]);
   assert.deepEqual(reference.checkTicket(built.ticket).violations, []);
   const again = reference.buildTicket({ numbering: built.numbering, sale, pricedCart, payment: { type: "carteBancaire" } });
   assert.equal(again.ticket.numeroTicket, "2603102");
   const vat = reference.vatTotals(built.ticket);
-  assert.deepEqual(vat, [{ codeTva: 1, taux: 10, totalHt: 7.36, totalTva: 0.74, totalTtc: 8.1 }]);
+  assert.deepEqual(vat, [{ codeTva: 1, taux: 10, totalHt: 8.72, totalTva: 0.88, totalTtc: 9.6 }]);
 });
 
 test("an Izly QR payment needs the customer, and says so with a stable code", () => {

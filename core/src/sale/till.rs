@@ -270,7 +270,7 @@ impl Till {
     /// The payment a pending sale asks for (to send it, or send it again after a crash: its
     /// reference makes an Izly debit idempotent).
     pub fn payment_order(&self, id_ticket_entete: &str) -> Result<PaymentOrder, SaleError> {
-        Ok(PaymentOrder::of(self.pending(id_ticket_entete, "paymentPending")?))
+        Ok(PaymentOrder::of(self.pending(id_ticket_entete)?))
     }
 
     /// The pending payments to settle, after a restart: Izly by its debit look-up, esipay by the
@@ -291,22 +291,25 @@ impl Till {
             .collect()
     }
 
-    fn pending(&self, id_ticket_entete: &str, expected: &'static str) -> Result<&SaleRecord, SaleError> {
+    /// The sale, if it is in the state `expected` names (`is` tells).
+    fn in_state(
+        &self,
+        id_ticket_entete: &str,
+        expected: &'static str,
+        is: fn(&SaleState) -> bool,
+    ) -> Result<&SaleRecord, SaleError> {
         let sale = self
             .sale(id_ticket_entete)
             .ok_or_else(|| SaleError::UnknownSale { id_ticket_entete: id_ticket_entete.into() })?;
-        let matches = match expected {
-            "toCheck" => matches!(sale.state, SaleState::ToCheck { .. }),
-            _ => sale.state == SaleState::PaymentPending,
-        };
-        if !matches {
-            return Err(SaleError::WrongState {
-                id_ticket_entete: id_ticket_entete.into(),
-                state: state_name(&sale.state),
-                expected,
-            });
+        if !is(&sale.state) {
+            let state = state_name(&sale.state);
+            return Err(SaleError::WrongState { id_ticket_entete: id_ticket_entete.into(), state, expected });
         }
         Ok(sale)
+    }
+
+    fn pending(&self, id_ticket_entete: &str) -> Result<&SaleRecord, SaleError> {
+        self.in_state(id_ticket_entete, "paymentPending", |s| *s == SaleState::PaymentPending)
     }
 
     /// Plans recording how the payment ended: paid → the ticket is built, journaled and queued
@@ -320,7 +323,7 @@ impl Till {
         reference: &ReferenceData,
         now: EpochMillis,
     ) -> Result<TillCommit, SaleError> {
-        let sale = self.pending(id_ticket_entete, "paymentPending")?;
+        let sale = self.pending(id_ticket_entete)?;
         match outcome {
             PaymentOutcome::Paid { payment } => self.complete(sale, payment, reference, now),
             PaymentOutcome::Declined { code, message } => {
@@ -343,7 +346,7 @@ impl Till {
         reference: &ReferenceData,
         now: EpochMillis,
     ) -> Result<TillCommit, SaleError> {
-        let sale = self.pending(id_ticket_entete, "toCheck")?;
+        let sale = self.in_state(id_ticket_entete, "toCheck", |s| matches!(s, SaleState::ToCheck { .. }))?;
         match resolution {
             Resolution::Paid { transaction } => {
                 let proof = match sale.method {
