@@ -2,7 +2,7 @@
 // it (scripts/build-node-addon.sh runs it), and every value below has a real type (no `any`).
 import { Crous, Esipay, IzlyConnect, IzlyPay, IzlyPos, Reference, checkTicketShape } from "../../index";
 import type {
-  BuiltTicket, CrousTillError, EsipayReturnOutcome, HttpAnswer, IncomingHeaders, IzlyPayCallbackOutcome, QrCodeHolder,
+  BuiltTicket, CrousTillError, SaleRecord, PaymentOrder, PaymentOutcome, QueueView, EsipayReturnOutcome, HttpAnswer, IncomingHeaders, IzlyPayCallbackOutcome, QrCodeHolder,
 } from "../../index";
 
 const environment = "http://127.0.0.1:8080";
@@ -55,4 +55,27 @@ export async function till(installationKey: string, qr: string): Promise<BuiltTi
     if (error.code !== "crous.duplicate_ticket") throw error;
   }
   return built;
+}
+
+/** A till back end selling through the sale engine (core's Till over SQLite). */
+export async function engine(installationKey: string, card: { idSupport: string; numeroApplicatif: string }): Promise<SaleRecord> {
+  const crous = new Crous({ environment, pointOfSale: "5-1-9-8-14", software: "39" });
+  await crous.authenticate(installationKey);
+  const reference: Reference = await crous.referenceData();
+  const till = crous.openTill("/tmp/till.sqlite3", reference);
+  till.setIzly(new IzlyPos({ environment, key: (await crous.caisse()).cleAuthentificationIzly, pointOfSale: "5-1-9-8-14" }));
+  till.setEsipay(new Esipay({ environment, uuid: "u" }));
+  const settled: SaleRecord[] = await till.settle();
+  const sale = { versionLogiciel: "1.0", idLogiciel: 39, idTypeDistribution: 1 as const, soldAt: "2026-11-23T12:05:00+01:00" };
+  const order: PaymentOrder = till.begin({ cart: [{ codeArticle: 100, quantite: 1 }], profile: { codeSociete: 10, tarif: 1 },
+    method: { type: "izlyCard", ...card }, sale });
+  const outcome: PaymentOutcome = await till.pay(order.idTicketEntete, null);
+  const recorded: SaleRecord = till.record(order.idTicketEntete, outcome);
+  if (recorded.state === "voided") seen.push(recorded.code);
+  const byCard = await till.sell({ cart: [{ codeArticle: 200, quantite: 2 }], profile: { codeSociete: 8000, tarif: 1 },
+    method: { type: "esipay" }, sale }, { number: "4970100000000014", month: 12, year: 2030 });
+  if (byCard.state === "toCheck") till.resolve(byCard.idTicketEntete, { resolution: "notPaid" });
+  const view: QueueView = await till.pump();
+  seen.push(String(view.pending), String(settled.length), String(till.sales().length), till.unsettled()?.reference ?? "");
+  return byCard;
 }

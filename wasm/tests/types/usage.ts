@@ -5,6 +5,7 @@ import init, {
   Reference, CrousClient, IzlyPosClient, EsipayClient, rightHolderCustomer, checkTicketShape,
   type ReferenceData, type PricedCart, type BuiltTicket, type CheckReport, type TicketDelivery,
   type RightHolder, type DebitResult, type IzlyCustomer, type VatTotal, type CrousTillError, type Payment,
+  openIndexedDbOutboxStore, type SaleRecord, type PaymentOrder, type PaymentOutcome, type QueueView, type Ticket,
 } from "../../pkg/crous_till.js";
 
 // `IsAny<T>` is true only for `any`: used below to refuse an `any` sneaking into a result type.
@@ -46,4 +47,25 @@ export async function sale(data: ReferenceData, qrText: string): Promise<number>
   }
   await new EsipayClient({ baseUrl: "http://127.0.0.1:8700", uuid: "u" }).pay("cid", { number: "4970100000000014", month: 12, year: 2030 }, 1);
   return report.violations.length + shape.violations.length;
+}
+
+/** A browser till selling through the sale engine (core's Till over IndexedDB). */
+export async function engine(crous: CrousClient, reference: Reference, izly: IzlyPosClient, esipay: EsipayClient): Promise<SaleRecord> {
+  const till = await crous.openTill(await openIndexedDbOutboxStore("5-1-9-8-14"), reference);
+  till.setIzly(izly);
+  till.setEsipay(esipay);
+  const settled: SaleRecord[] = await till.settle();
+  const sale = { versionLogiciel: "1.0", idLogiciel: 39, idTypeDistribution: 1 as const, soldAt: "2026-11-23T12:05:00+01:00" };
+  const order: PaymentOrder = await till.begin({ cart: [{ codeArticle: 100, quantite: 1 }], profile: { codeSociete: 10, tarif: 1 },
+    method: { type: "izlyQrCode", qrCode: "AIZ;…" }, sale });
+  const outcome: PaymentOutcome = await till.pay(order.idTicketEntete, null);
+  notAny(outcome, true);
+  const recorded: SaleRecord = await till.record(order.idTicketEntete, outcome);
+  const byCard = await till.sell({ cart: [{ codeArticle: 200, quantite: 1 }], profile: { codeSociete: 8000, tarif: 1 },
+    method: { type: "esipay" }, sale }, { number: "4970100000000014", month: 12, year: 2030 });
+  if (byCard.state === "toCheck") await till.resolve(byCard.idTicketEntete, { resolution: "paid", transaction: null });
+  const ticket: Ticket | null = till.ticket(recorded.idTicketEntete);
+  const view: QueueView = await till.pump();
+  notAny(view, true);
+  return settled[0] ?? (ticket ? recorded : byCard);
 }
