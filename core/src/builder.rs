@@ -42,6 +42,10 @@ pub enum Payment {
     IzlyCard { id_support: String, numero_applicatif: String, id_transaction_izly: String },
     /// Izly, debited with a payment QR code (codeReglement 9).
     IzlyQrCode { qr_code: String, id_transaction_izly: String },
+    /// Izly, paid online through IzlyPay (specs 002; codeReglement 9): no card nor QR code, the
+    /// payer is the complementaire's codeClient and the debit is `IdTransactionDebitIzly`. Our
+    /// choice: specs 001 covers "caisse ou commandes en lignes" but only names a till's fields.
+    IzlyPay { id_transaction_izly: String },
     /// Loyalty points (codeReglement 12).
     Fidelite,
 }
@@ -107,7 +111,7 @@ pub fn build_numbered_ticket(
     customer: Option<&IzlyCustomer>,
     payment: &Payment,
 ) -> Result<Ticket, BuildError> {
-    if matches!(payment, Payment::IzlyQrCode { .. }) && customer.and_then(|c| c.code_client.as_ref()).is_none() {
+    if matches!(payment, Payment::IzlyQrCode { .. } | Payment::IzlyPay { .. }) && customer.and_then(|c| c.code_client.as_ref()).is_none() {
         return Err(BuildError::MissingIzlyCustomer);
     }
     let liste_lignes = cart
@@ -163,6 +167,9 @@ fn reglement(payment: &Payment, montant: Decimal) -> Reglement {
             id_transaction_izly: Some(id_transaction_izly.clone()),
             ..base(CodeReglement::Izly)
         },
+        Payment::IzlyPay { id_transaction_izly } => {
+            Reglement { id_transaction_izly: Some(id_transaction_izly.clone()), ..base(CodeReglement::Izly) }
+        }
     }
 }
 

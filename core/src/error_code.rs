@@ -325,6 +325,9 @@ impl ErrorCode for crate::sale::SaleError {
             SaleError::Build(e) => e.code(),
             SaleError::Journal(e) => OutboxError::Journal(e.clone()).code(),
             SaleError::Outbox(e) => e.code(),
+            SaleError::Order(e) => e.code(),
+            SaleError::UnknownOrder { .. } => "sale.unknown_order",
+            SaleError::InvalidOrderId { .. } => "sale.invalid_order_id",
             SaleError::Unsettled { .. } => "sale.unsettled",
             SaleError::UnknownSale { .. } => "sale.unknown",
             SaleError::WrongState { .. } => "sale.wrong_state",
@@ -344,6 +347,7 @@ impl ErrorCode for crate::sale::OrderError {
             OrderError::WrongService { .. } => "sale.wrong_service",
             OrderError::NoClient { .. } => "sale.no_payment_client",
             OrderError::MissingBankCard => "sale.bank_card_missing",
+            OrderError::WebOrderOnly => "sale.web_order_only",
         }
     }
 }

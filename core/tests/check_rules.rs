@@ -227,7 +227,14 @@ fn izly_payment_fields() {
         after(|t| remove(t, "/listeReglements/0/idTransactionIzly")),
         one("izly_payment_fields", "listeReglements[0].idTransactionIzly")
     );
-    assert_eq!(after(|t| remove(t, "/listeReglements/0/qrCode")), one("izly_payment_fields", "listeReglements[0]"));
+    // No card nor QR code: only an online payment, identified by the payer's codeClient, passes.
+    let online = after(|t| remove(t, "/listeReglements/0/qrCode"));
+    assert_eq!(online, Vec::<(String, String)>::new(), "an IzlyPay payment names its payer by codeClient");
+    let anonymous = after(|t| {
+        remove(t, "/listeReglements/0/qrCode");
+        remove(t, "/complementaire/codeClient");
+    });
+    assert!(anonymous.contains(&("izly_payment_fields".into(), "listeReglements[0]".into())), "{anonymous:?}");
     let found = after(|t| {
         remove(t, "/listeReglements/0/qrCode");
         set(t, "/listeReglements/0/idSupport", json!("36882379"));

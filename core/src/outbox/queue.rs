@@ -427,7 +427,9 @@ impl Outbox {
                 Write::PutHead { .. }
                 | Write::PutNumbering { .. }
                 | Write::InsertSale { .. }
-                | Write::UpdateSale { .. } => {}
+                | Write::UpdateSale { .. }
+                | Write::InsertOrder { .. }
+                | Write::UpdateOrder { .. } => {}
                 Write::DeleteEntry { sequence, .. } => {
                     if let Some(row) = self.rows.remove(&sequence) {
                         if let Ok(number) = ticket_number(&row.id_ticket_entete) {

@@ -15,12 +15,12 @@ use super::view::QueueView;
 use super::write::{Commit, Dispatch, Write};
 use crate::journal::{Closure, Head, JournalEntry, Period};
 use crate::point_of_sale::PointOfSale;
-use crate::sale::{NumberingRecord, SaleRecord};
+use crate::sale::{NumberingRecord, SaleRecord, WebOrderRecord};
 use crate::ticket::Ticket;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Everything stored for one point of sale, as loaded at start-up (JSON: `{rows, journal,
-/// closures, head, sales, numbering}`, what an asynchronous store such as IndexedDB hands to the
+/// closures, head, sales, numbering, orders}`, what an asynchronous store such as IndexedDB hands to the
 /// wasm binding).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -37,6 +37,8 @@ pub struct Snapshot {
     pub sales: Vec<SaleRecord>,
     /// The ticket counters, if the sale engine ever stored them.
     pub numbering: Option<NumberingRecord>,
+    /// The sale engine's web orders (IzlyPay), any order.
+    pub orders: Vec<WebOrderRecord>,
 }
 
 /// A synchronous store of outbox rows and of the journal.
@@ -218,6 +220,7 @@ struct Stored {
     head: Option<Head>,
     sales: BTreeMap<String, SaleRecord>,
     numbering: Option<NumberingRecord>,
+    orders: BTreeMap<String, WebOrderRecord>,
 }
 
 impl Stored {
@@ -286,6 +289,20 @@ impl Stored {
                 }
                 _ => return conflict(format!("sale {} is not at revision {expected_revision}", sale.id_ticket_entete)),
             },
+            Write::InsertOrder { order } => {
+                if self.orders.contains_key(&order.client_order_id) {
+                    return conflict(format!("order {} exists", order.client_order_id));
+                }
+                self.orders.insert(order.client_order_id.clone(), order.clone());
+            }
+            Write::UpdateOrder { order, expected_revision } => match self.orders.get(&order.client_order_id) {
+                Some(stored) if stored.revision == *expected_revision && order.revision == expected_revision + 1 => {
+                    self.orders.insert(order.client_order_id.clone(), order.clone());
+                }
+                _ => {
+                    return conflict(format!("order {} is not at revision {expected_revision}", order.client_order_id))
+                }
+            },
         }
         Ok(())
     }
@@ -335,6 +352,7 @@ impl OutboxStore for MemoryStore {
             head: stored.head,
             sales: stored.sales.into_values().collect(),
             numbering: stored.numbering,
+            orders: stored.orders.into_values().collect(),
         })
     }
 

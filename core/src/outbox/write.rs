@@ -15,7 +15,7 @@
 use super::entry::OutboxEntry;
 use crate::journal::{Closure, Head, JournalEntry};
 use crate::point_of_sale::PointOfSale;
-use crate::sale::{NumberingRecord, SaleRecord};
+use crate::sale::{NumberingRecord, SaleRecord, WebOrderRecord};
 use crate::ticket::Ticket;
 use serde::{Deserialize, Serialize};
 
@@ -49,6 +49,12 @@ pub enum Write {
     /// Replace the sale keyed `(pointOfSale, idTicketEntete)`. Precondition: its stored
     /// `revision` is `expectedRevision` (and `sale.revision` is `expectedRevision + 1`).
     UpdateSale { sale: SaleRecord, expected_revision: u64 },
+    /// Insert the web order keyed `(pointOfSale, clientOrderId)` ([`crate::sale::WebOrderRecord`]).
+    /// Precondition: none has that key.
+    InsertOrder { order: WebOrderRecord },
+    /// Replace the web order keyed `(pointOfSale, clientOrderId)`. Precondition: its stored
+    /// `revision` is `expectedRevision` (and `order.revision` is `expectedRevision + 1`).
+    UpdateOrder { order: WebOrderRecord, expected_revision: u64 },
 }
 
 impl Write {
@@ -61,6 +67,7 @@ impl Write {
             Write::DeleteEntry { point_of_sale, .. } => *point_of_sale,
             Write::PutNumbering { numbering, .. } => numbering.point_of_sale,
             Write::InsertSale { sale } | Write::UpdateSale { sale, .. } => sale.point_of_sale,
+            Write::InsertOrder { order } | Write::UpdateOrder { order, .. } => order.point_of_sale,
         }
     }
 }

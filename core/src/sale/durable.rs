@@ -7,6 +7,8 @@ use super::order::PaymentOrder;
 use super::outcome::PaymentOutcome;
 use super::record::SaleRecord;
 use super::till::{Resolution, SaleInput, Settlement, Till, TillCommit};
+use super::web_order::{OrderInput, WebOrderRecord};
+use crate::api::execution::{Delivered, ExecutorError};
 use crate::journal::Period;
 use crate::outbox::{
     Commit, Dispatch, EpochMillis, Outbox, OutboxError, OutboxPolicy, OutboxStore, QueueView, SendOutcome, SendQueue,
@@ -80,6 +82,49 @@ impl<S: OutboxStore> DurableTill<S> {
 
     fn sale(&self, id_ticket_entete: &str) -> &SaleRecord {
         self.till.sale(id_ticket_entete).expect("a sale just stored")
+    }
+
+    /// Opens a web order ([`Till::open_order`]); the order as stored, to send its init.
+    pub fn open_order(
+        &mut self,
+        input: OrderInput,
+        reference: &ReferenceData,
+        now: EpochMillis,
+    ) -> Result<&WebOrderRecord, SaleError> {
+        let id = input.client_order_id.clone();
+        let commit = self.till.open_order(input, reference, now)?;
+        self.persist(commit)?;
+        Ok(self.order(&id))
+    }
+
+    /// Records IzlyPay's init answer ([`Till::record_order_init`]).
+    pub fn record_order_init(
+        &mut self,
+        client_order_id: &str,
+        delivered: Option<Result<Delivered, ExecutorError>>,
+        now: EpochMillis,
+    ) -> Result<&WebOrderRecord, SaleError> {
+        let commit = self.till.record_order_init(client_order_id, delivered, now)?;
+        self.persist(commit)?;
+        Ok(self.order(client_order_id))
+    }
+
+    /// Records the answer of `GET WebPayments/{operationId}` ([`Till::record_order_details`]).
+    pub fn record_order_details(
+        &mut self,
+        client_order_id: &str,
+        operation_id: &str,
+        delivered: Result<Delivered, ExecutorError>,
+        reference: &ReferenceData,
+        now: EpochMillis,
+    ) -> Result<&WebOrderRecord, SaleError> {
+        let commit = self.till.record_order_details(client_order_id, operation_id, delivered, reference, now)?;
+        self.persist(commit)?;
+        Ok(self.order(client_order_id))
+    }
+
+    fn order(&self, client_order_id: &str) -> &WebOrderRecord {
+        self.till.order(client_order_id).expect("an order just stored")
     }
 
     pub fn settlements(&self) -> Vec<Settlement> {

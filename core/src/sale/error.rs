@@ -21,6 +21,14 @@ pub enum SaleError {
     Journal(#[from] AppendError),
     #[error(transparent)]
     Outbox(#[from] OutboxError),
+    /// The payment cannot be made this way (IzlyPay at the till).
+    #[error(transparent)]
+    Order(#[from] super::order::OrderError),
+    #[error("no web order {client_order_id} at this point of sale")]
+    UnknownOrder { client_order_id: String },
+    /// A ClientOrderId is 1 to 64 of `A-Z a-z 0-9 . _ -`, unique per point of sale.
+    #[error("ClientOrderId {client_order_id:?} is not usable: {why}")]
+    InvalidOrderId { client_order_id: String, why: &'static str },
     /// One sale at a time per till, and none while an earlier one is unsettled: its number is
     /// the last one handed out, and its ticket must be journaled before later ones.
     #[error("sale {id_ticket_entete} is not settled ({state}): settle or check it first")]

@@ -39,6 +39,12 @@
 //!   sale with the next number, the void one a gap with its reason, as before;
 //! * an Izly outcome that stays unknown after the look-up keeps the till waiting (the money may
 //!   have been taken); the look-up is tried again by [`Till::settlements`].
+//!
+//! Web orders paid through IzlyPay ([`WebOrderRecord`], [`Till::open_order`]) follow the same
+//! rules with one difference: their number is reserved when the payment is confirmed by `GET
+//! WebPayments/{id}`, not at checkout (many checkouts at once, most never paid); their
+//! states are [`WebOrderState`]. They never hold the till; [`Till::order_settlements`] lists the
+//! ones to look up after a restart.
 
 mod counters;
 mod durable;
@@ -47,6 +53,8 @@ mod order;
 mod outcome;
 mod record;
 mod till;
+mod web_order;
+mod web_sales;
 
 pub use counters::resume_counters;
 pub use durable::DurableTill;
@@ -55,6 +63,9 @@ pub use order::{BankCard, OrderError, PaymentApis, PaymentOrder, Prepared};
 pub use outcome::PaymentOutcome;
 pub use record::{NumberingRecord, PaymentMethod, PaymentProof, SaleRecord, SaleState};
 pub use till::{Resolution, SaleInput, Settlement, Till, TillCommit};
+pub use web_order::{valid_client_order_id, OrderInput, OrderSettlement, WebOrderRecord, WebOrderState, MAX_CLIENT_ORDER_ID};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod web_tests;

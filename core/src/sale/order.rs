@@ -35,6 +35,9 @@ pub enum OrderError {
     NoClient { service: &'static str },
     #[error("an esipay payment needs the bank card")]
     MissingBankCard,
+    /// IzlyPay pays web orders (`Till::open_order`), not a till's sale.
+    #[error("IzlyPay pays web orders (openOrder), not a sale at the till")]
+    WebOrderOnly,
 }
 
 /// The API clients a till pays through (those it was given).
@@ -52,6 +55,7 @@ impl PaymentApis<'_> {
             PaymentMethod::Esipay if self.esipay.is_none() => Err(OrderError::NoClient { service: "esipay" }),
             PaymentMethod::Esipay if card.is_none() => Err(OrderError::MissingBankCard),
             PaymentMethod::Esipay => Ok(()),
+            PaymentMethod::IzlyPay { .. } => Err(OrderError::WebOrderOnly),
             _ if self.izly.is_none() => Err(OrderError::NoClient { service: "Izly" }),
             _ => Ok(()),
         }
@@ -132,7 +136,7 @@ impl PaymentOrder {
                 numero_applicatif: numero_applicatif.clone(),
                 sam: sam.clone(),
             }),
-            PaymentMethod::Esipay => return Err(self.wrong("Izly")),
+            PaymentMethod::Esipay | PaymentMethod::IzlyPay { .. } => return Err(self.wrong("Izly")),
         };
         let reference = DebitReference::for_ticket(&api.point_of_sale(), &self.id_ticket_entete, 1);
         Ok(api.debit(&target, self.amount, &self.id_ticket_entete, &reference)?)

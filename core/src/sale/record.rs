@@ -37,12 +37,26 @@ pub enum PaymentMethod {
     },
     /// Bank card through esipay (specs 004); codeReglement 4.
     Esipay,
+    /// Izly online, through IzlyPay (specs 002): the sale of a completed web order
+    /// ([`super::WebOrderRecord`]), never opened by [`super::Till::begin`].
+    IzlyPay { client_order_id: String, operation_id: String },
 }
 
 impl PaymentMethod {
-    /// Izly debits can be looked up by their reference after a lost answer; esipay payments cannot.
+    /// Izly debits can be looked up by their reference after a lost answer; esipay payments
+    /// cannot (an IzlyPay sale is only stored once paid).
     pub fn has_lookup(&self) -> bool {
-        !matches!(self, PaymentMethod::Esipay)
+        matches!(self, PaymentMethod::IzlyQrCode { .. } | PaymentMethod::IzlyCard { .. })
+    }
+
+    /// The name the engine's errors and views give it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            PaymentMethod::IzlyQrCode { .. } => "izlyQrCode",
+            PaymentMethod::IzlyCard { .. } => "izlyCard",
+            PaymentMethod::Esipay => "esipay",
+            PaymentMethod::IzlyPay { .. } => "izlyPay",
+        }
     }
 }
 

@@ -10,10 +10,10 @@ use crate::reference::{CustomerProfile, ReferenceData};
 use crate::ticket::TypeDistribution;
 use rust_decimal::Decimal;
 
-const POS: PointOfSale = PointOfSale::new(5, 1, 9, 8, 14);
-const T0: u64 = 1_795_000_000_000;
+pub(super) const POS: PointOfSale = PointOfSale::new(5, 1, 9, 8, 14);
+pub(super) const T0: u64 = 1_795_000_000_000;
 
-fn reference() -> ReferenceData {
+pub(super) fn reference() -> ReferenceData {
     serde_json::from_str(
         r#"{"tva": [{"codeTva": 1, "taux": 10}],
             "articles": [{"codeArticle": 100, "libelle": "Repas", "codeTva": 1}],
@@ -59,11 +59,11 @@ fn declined() -> PaymentOutcome {
     PaymentOutcome::Declined { code: "izly_pos.insufficient_balance".into(), message: "Solde insuffisant".into() }
 }
 
-fn open(store: MemoryStore) -> DurableTill<MemoryStore> {
+pub(super) fn open(store: MemoryStore) -> DurableTill<MemoryStore> {
     DurableTill::open(store, POS, OutboxPolicy::default()).unwrap()
 }
 
-const NOON: &str = "2026-11-23T12:00:00+01:00";
+pub(super) const NOON: &str = "2026-11-23T12:00:00+01:00";
 
 #[test]
 fn a_paid_sale_is_journaled_and_queued_in_the_commit_that_records_its_payment() {

@@ -5,6 +5,7 @@ use super::error::SaleError;
 use super::order::{OrderError, PaymentOrder};
 use super::outcome::PaymentOutcome;
 use super::record::{NumberingRecord, PaymentMethod, PaymentProof, SaleRecord, SaleState};
+use super::web_order::WebOrderRecord;
 use crate::api::execution::{Delivered, ExecutorError};
 use crate::api::izly_pos::{DebitReference, IzlyPosApi};
 use crate::api::ApiRequest;
@@ -87,7 +88,7 @@ impl Settlement {
 
 /// What [`Till::apply`] hands back.
 #[derive(Debug, Clone, PartialEq)]
-enum Effect {
+pub(super) enum Effect {
     None,
     Pay(Box<PaymentOrder>),
 }
@@ -97,8 +98,8 @@ enum Effect {
 #[must_use = "a commit does nothing until it is persisted and applied"]
 pub struct TillCommit {
     base: u64,
-    writes: Vec<Write>,
-    outbox: Option<Commit>,
+    pub(super) writes: Vec<Write>,
+    pub(super) outbox: Option<Commit>,
     effect: Effect,
 }
 
@@ -116,9 +117,11 @@ impl TillCommit {
 /// The sales of one point of sale around its [`Outbox`].
 #[derive(Debug, Clone)]
 pub struct Till {
-    outbox: Outbox,
-    numbering: NumberingRecord,
-    sales: BTreeMap<u64, SaleRecord>,
+    pub(super) outbox: Outbox,
+    pub(super) numbering: NumberingRecord,
+    pub(super) sales: BTreeMap<u64, SaleRecord>,
+    /// Web orders by ClientOrderId ([`super::web_sales`]).
+    pub(super) orders: BTreeMap<String, WebOrderRecord>,
     version: u64,
 }
 
@@ -131,13 +134,6 @@ fn state_name(state: &SaleState) -> &'static str {
     }
 }
 
-fn method_name(method: &PaymentMethod) -> &'static str {
-    match method {
-        PaymentMethod::IzlyQrCode { .. } => "izlyQrCode",
-        PaymentMethod::IzlyCard { .. } => "izlyCard",
-        PaymentMethod::Esipay => "esipay",
-    }
-}
 
 impl HoldsOutbox for Till {
     fn outbox(&self) -> &Outbox {
@@ -165,9 +161,16 @@ impl Till {
                 return Err(SaleError::Corrupt(format!("sale {number} is stored twice")));
             }
         }
-        let outbox = Outbox::open(point_of_sale, policy, Snapshot { sales: Vec::new(), numbering: None, ..snapshot })?;
+        let mut orders = BTreeMap::new();
+        for order in &snapshot.orders {
+            if order.point_of_sale != point_of_sale || orders.insert(order.client_order_id.clone(), order.clone()).is_some() {
+                return Err(SaleError::Corrupt(format!("order {:?} is stored twice or elsewhere", order.client_order_id)));
+            }
+        }
+        let rest = Snapshot { sales: Vec::new(), numbering: None, orders: Vec::new(), ..snapshot };
+        let outbox = Outbox::open(point_of_sale, policy, rest)?;
         let numbering = NumberingRecord { point_of_sale, numbering: counters, revision };
-        Ok(Till { outbox, numbering, sales, version: 0 })
+        Ok(Till { outbox, numbering, sales, orders, version: 0 })
     }
 
     pub fn point_of_sale(&self) -> PointOfSale {
@@ -208,7 +211,7 @@ impl Till {
         self.sales.values().find(|s| s.is_unsettled())
     }
 
-    fn commit(&self, writes: Vec<Write>, outbox: Option<Commit>, effect: Effect) -> TillCommit {
+    pub(super) fn commit(&self, writes: Vec<Write>, outbox: Option<Commit>, effect: Effect) -> TillCommit {
         TillCommit { base: self.version, writes, outbox, effect }
     }
 
@@ -227,6 +230,9 @@ impl Till {
                 id_ticket_entete: s.id_ticket_entete.clone(),
                 state: state_name(&s.state),
             });
+        }
+        if let PaymentMethod::IzlyPay { .. } = input.method {
+            return Err(OrderError::WebOrderOnly.into());
         }
         let day = input.sale.sold_at.date_naive();
         let cart = price_cart(reference, &input.cart, input.profile, day)?;
@@ -354,7 +360,7 @@ impl Till {
                     ref m => {
                         return Err(SaleError::ProofMismatch {
                             id_ticket_entete: id_ticket_entete.into(),
-                            method: method_name(m),
+                            method: m.name(),
                         })
                     }
                 };
@@ -370,7 +376,7 @@ impl Till {
         }
     }
 
-    fn settle(&self, sale: &SaleRecord, state: SaleState, now: EpochMillis) -> TillCommit {
+    pub(super) fn settle(&self, sale: &SaleRecord, state: SaleState, now: EpochMillis) -> TillCommit {
         let next = SaleRecord { state, settled_at: Some(now), revision: sale.revision + 1, ..sale.clone() };
         self.commit(vec![Write::UpdateSale { sale: next, expected_revision: sale.revision }], None, Effect::None)
     }
@@ -393,7 +399,7 @@ impl Till {
     }
 
     /// The sale's ticket, paid as `proof` says, under its reserved numbers.
-    fn sale_ticket(
+    pub(super) fn sale_ticket(
         &self,
         sale: &SaleRecord,
         proof: &PaymentProof,
@@ -401,7 +407,7 @@ impl Till {
     ) -> Result<Ticket, SaleError> {
         let mismatch = || SaleError::ProofMismatch {
             id_ticket_entete: sale.id_ticket_entete.clone(),
-            method: method_name(&sale.method),
+            method: sale.method.name(),
         };
         let mut customer = sale.customer.clone();
         let payment = match (&sale.method, proof) {
@@ -423,6 +429,10 @@ impl Till {
                     numero_applicatif: numero_applicatif.clone(),
                     id_transaction_izly: id_transaction_izly.clone(),
                 }
+            }
+            (PaymentMethod::IzlyPay { .. }, PaymentProof::Izly { id_transaction_izly, balance, code_client }) => {
+                customer = Some(with_debit(customer, balance, code_client));
+                Payment::IzlyPay { id_transaction_izly: id_transaction_izly.clone() }
             }
             _ => return Err(mismatch()),
         };
@@ -448,6 +458,9 @@ impl Till {
                 Write::PutNumbering { numbering, .. } => self.numbering = numbering,
                 Write::InsertSale { sale } | Write::UpdateSale { sale, .. } => {
                     self.sales.insert(sale.number(), sale);
+                }
+                Write::InsertOrder { order } | Write::UpdateOrder { order, .. } => {
+                    self.orders.insert(order.client_order_id.clone(), order);
                 }
                 _ => {}
             }
