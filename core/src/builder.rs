@@ -111,7 +111,9 @@ pub fn build_numbered_ticket(
     customer: Option<&IzlyCustomer>,
     payment: &Payment,
 ) -> Result<Ticket, BuildError> {
-    if matches!(payment, Payment::IzlyQrCode { .. } | Payment::IzlyPay { .. }) && customer.and_then(|c| c.code_client.as_ref()).is_none() {
+    if matches!(payment, Payment::IzlyQrCode { .. } | Payment::IzlyPay { .. })
+        && customer.and_then(|c| c.code_client.as_ref()).is_none()
+    {
         return Err(BuildError::MissingIzlyCustomer);
     }
     let liste_lignes = cart

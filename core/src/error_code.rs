@@ -328,6 +328,7 @@ impl ErrorCode for crate::sale::SaleError {
             SaleError::Order(e) => e.code(),
             SaleError::UnknownOrder { .. } => "sale.unknown_order",
             SaleError::InvalidOrderId { .. } => "sale.invalid_order_id",
+            SaleError::InvalidOrderAmount { .. } => "sale.invalid_order_amount",
             SaleError::Unsettled { .. } => "sale.unsettled",
             SaleError::UnknownSale { .. } => "sale.unknown",
             SaleError::WrongState { .. } => "sale.wrong_state",

@@ -71,6 +71,7 @@ export type Payment =
   | { type: "carteBancaire" }
   | { type: "izlyCard"; idSupport: string; numeroApplicatif: string; idTransactionIzly: string }
   | { type: "izlyQrCode"; qrCode: string; idTransactionIzly: string }
+  | { type: "izlyPay"; idTransactionIzly: string }
   | { type: "fidelite" };
 export interface IzlyCustomer {
   codeClient?: string; soldeClient?: Amount; nomClient?: string; dateFinValiditeClient?: string;
@@ -90,7 +91,8 @@ export interface BuiltTicket { ticket: Ticket; numbering: NumberingState }
 export type PaymentMethod =
   | { type: "izlyQrCode"; qrCode: string }
   | { type: "izlyCard"; idSupport: string; numeroApplicatif: string; sam?: string }
-  | { type: "esipay" };
+  | { type: "esipay" }
+  | { type: "izlyPay"; clientOrderId: string; operationId: string };
 export type PaymentProof =
   | { type: "izly"; idTransactionIzly: string; balance?: number; codeClient?: string }
   | { type: "esipay"; transaction?: string };
@@ -114,6 +116,20 @@ export type PaymentOutcome =
   | { outcome: "declined"; code: string; message: string }
   | { outcome: "unknown"; code: string; message: string };
 export type Resolution = { resolution: "paid"; transaction?: string | null } | { resolution: "notPaid" };
+/** A web order paid through IzlyPay: its number is taken when the payment is confirmed. */
+export interface OrderInput {
+  clientOrderId: string; cart: CartItem[]; profile: CustomerProfile; customer?: IzlyCustomer | null; sale: SaleContext;
+}
+export type WebOrderState =
+  | { state: "initiating" }
+  | { state: "waiting"; operationId: string; paymentUrl: string }
+  | { state: "completed"; operationId: string; idTicketEntete: string; journalSequence: number }
+  | { state: "voided"; code: string; message: string; operationId?: string }
+  | { state: "toCheck"; code: string; message: string; operationId?: string };
+export type WebOrderRecord = WebOrderState & {
+  pointOfSale: PointOfSaleIds; clientOrderId: string; sale: SaleContext; cart: PricedCart; customer?: IzlyCustomer;
+  amount: number; openedAt: number; settledAt?: number; revision: number;
+};
 
 /** The Crous `tickets` resource (specs 001), field for field. */
 export interface Ticket {

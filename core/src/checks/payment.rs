@@ -46,7 +46,8 @@ pub(super) fn check(t: &Ticket, out: &mut Vec<Violation>) {
             }
             // "idSupport ou qrCode si codeReglement = 9"; an online IzlyPay payment has neither,
             // and is identified by the payer's codeClient instead (our choice, docs/api-choices.md).
-            let online_payer = t.complementaire.as_ref().and_then(|c| c.code_client.as_deref()).is_some_and(|c| !c.is_empty());
+            let online_payer =
+                t.complementaire.as_ref().and_then(|c| c.code_client.as_deref()).is_some_and(|c| !c.is_empty());
             if r.id_support.is_none() && r.qr_code.is_none() && !online_payer {
                 push(
                     out,

@@ -29,6 +29,10 @@ pub enum SaleError {
     /// A ClientOrderId is 1 to 64 of `A-Z a-z 0-9 . _ -`, unique per point of sale.
     #[error("ClientOrderId {client_order_id:?} is not usable: {why}")]
     InvalidOrderId { client_order_id: String, why: &'static str },
+    /// IzlyPay takes a positive amount ("Amount Int Obligatoire Montant du paiement TTC, valeur
+    /// en centimes", specs 002): a cart that costs nothing is not sent to pay.
+    #[error("a web order must cost more than 0, not {amount}")]
+    InvalidOrderAmount { amount: rust_decimal::Decimal },
     /// One sale at a time per till, and none while an earlier one is unsettled: its number is
     /// the last one handed out, and its ticket must be journaled before later ones.
     #[error("sale {id_ticket_entete} is not settled ({state}): settle or check it first")]

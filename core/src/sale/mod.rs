@@ -59,11 +59,13 @@ mod web_sales;
 pub use counters::resume_counters;
 pub use durable::DurableTill;
 pub use error::SaleError;
-pub use order::{BankCard, OrderError, PaymentApis, PaymentOrder, Prepared};
+pub use order::{BankCard, BankCardInput, OrderError, PaymentApis, PaymentOrder, Prepared};
 pub use outcome::PaymentOutcome;
 pub use record::{NumberingRecord, PaymentMethod, PaymentProof, SaleRecord, SaleState};
 pub use till::{Resolution, SaleInput, Settlement, Till, TillCommit};
-pub use web_order::{valid_client_order_id, OrderInput, OrderSettlement, WebOrderRecord, WebOrderState, MAX_CLIENT_ORDER_ID};
+pub use web_order::{
+    valid_client_order_id, OrderInput, OrderSettlement, WebOrderRecord, WebOrderState, MAX_CLIENT_ORDER_ID,
+};
 
 #[cfg(test)]
 mod tests;

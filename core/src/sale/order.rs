@@ -20,6 +20,22 @@ pub struct BankCard {
     pub year: u16,
 }
 
+/// A bank card as a front end hands it over, `{number, month, year}` (digits, spaces allowed):
+/// [`BankCardInput::parse`] checks the number with its own error codes (`card_number.*`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BankCardInput {
+    pub number: String,
+    pub month: u8,
+    pub year: u16,
+}
+
+impl BankCardInput {
+    pub fn parse(self) -> Result<BankCard, crate::api::card_number::CardNumberError> {
+        Ok(BankCard { number: CardNumber::parse(&self.number)?, month: self.month, year: self.year })
+    }
+}
+
 /// Why no payment request was built (nothing was sent).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OrderError {

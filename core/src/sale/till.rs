@@ -134,7 +134,6 @@ fn state_name(state: &SaleState) -> &'static str {
     }
 }
 
-
 impl HoldsOutbox for Till {
     fn outbox(&self) -> &Outbox {
         &self.outbox
@@ -163,8 +162,13 @@ impl Till {
         }
         let mut orders = BTreeMap::new();
         for order in &snapshot.orders {
-            if order.point_of_sale != point_of_sale || orders.insert(order.client_order_id.clone(), order.clone()).is_some() {
-                return Err(SaleError::Corrupt(format!("order {:?} is stored twice or elsewhere", order.client_order_id)));
+            if order.point_of_sale != point_of_sale
+                || orders.insert(order.client_order_id.clone(), order.clone()).is_some()
+            {
+                return Err(SaleError::Corrupt(format!(
+                    "order {:?} is stored twice or elsewhere",
+                    order.client_order_id
+                )));
             }
         }
         let rest = Snapshot { sales: Vec::new(), numbering: None, orders: Vec::new(), ..snapshot };
@@ -405,10 +409,8 @@ impl Till {
         proof: &PaymentProof,
         reference: &ReferenceData,
     ) -> Result<Ticket, SaleError> {
-        let mismatch = || SaleError::ProofMismatch {
-            id_ticket_entete: sale.id_ticket_entete.clone(),
-            method: sale.method.name(),
-        };
+        let mismatch =
+            || SaleError::ProofMismatch { id_ticket_entete: sale.id_ticket_entete.clone(), method: sale.method.name() };
         let mut customer = sale.customer.clone();
         let payment = match (&sale.method, proof) {
             (PaymentMethod::Esipay, PaymentProof::Esipay { .. }) => Payment::CarteBancaire,

@@ -59,6 +59,9 @@ impl Till {
             return Err(invalid("this point of sale already has an order under it"));
         }
         let cart = price_cart(reference, &input.cart, input.profile, input.sale.sold_at.date_naive())?;
+        if cart.total_ttc <= rust_decimal::Decimal::ZERO {
+            return Err(SaleError::InvalidOrderAmount { amount: cart.total_ttc });
+        }
         let order = WebOrderRecord {
             point_of_sale: self.point_of_sale(),
             client_order_id: id,
@@ -134,12 +137,15 @@ impl Till {
         if order.state != WebOrderState::Initiating {
             return Ok(self.no_change());
         }
-        let voided = |code: &str, message: String| WebOrderState::Voided { code: code.into(), message, operation_id: None };
+        let voided =
+            |code: &str, message: String| WebOrderState::Voided { code: code.into(), message, operation_id: None };
         let state = match delivered {
             None => voided("sale.interrupted", "the till stopped before IzlyPay's answer was recorded".into()),
             Some(Err(e)) => voided(e.code(), e.to_string()),
             Some(Ok(d)) => match parse_init(d.response.status, &d.response.headers, &d.response.body) {
-                Ok(r) => WebOrderState::Waiting { operation_id: r.operation.id, payment_url: r.payment_authorization_url },
+                Ok(r) => {
+                    WebOrderState::Waiting { operation_id: r.operation.id, payment_url: r.payment_authorization_url }
+                }
                 Err(e) => voided(e.code(), e.to_string()),
             },
         };
@@ -160,12 +166,12 @@ impl Till {
     }
 
     /// Reads IzlyPay's callback: the look-up to make, or the answer to give at once (unreadable →
-    /// 400, no such order → 404, already completed → 200).
+    /// 400, no such order → 409, already completed → 200).
     pub fn order_callback(&self, headers: &[(String, String)], body: &[u8]) -> Result<OrderSettlement, ApiResponse> {
         let callback = parse_callback(headers, body).map_err(|e| callback_error_answer(400, -1, &e.to_string()))?;
         let id = callback.operation.client_order_id.unwrap_or_default();
         let Some(order) = self.order(&id) else {
-            return Err(callback_error_answer(404, -1, &format!("no order {id:?}")));
+            return Err(callback_error_answer(409, -1, &format!("no order {id:?}")));
         };
         if matches!(order.state, WebOrderState::Completed { .. }) {
             return Err(callback_ok_answer());
@@ -270,11 +276,8 @@ impl Till {
             id_ticket_entete: sale.id_ticket_entete.clone(),
             journal_sequence,
         };
-        let numbering = NumberingRecord {
-            numbering: counters,
-            revision: self.numbering.revision + 1,
-            ..self.numbering
-        };
+        let numbering =
+            NumberingRecord { numbering: counters, revision: self.numbering.revision + 1, ..self.numbering };
         sale.state = SaleState::Completed { payment: proof, journal_sequence };
         sale.settled_at = Some(now);
         let mut writes = vec![

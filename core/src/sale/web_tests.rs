@@ -68,7 +68,8 @@ fn a_confirmed_web_order_takes_its_number_and_queues_its_ticket_in_one_commit() 
     till.record_order_init("web-1", Some(init_answer("web-1", 58689)), T0 + 1).unwrap();
 
     let commits = till.store().commits();
-    let order = till.record_order_details("web-1", "58689", details("web-1", 58689, 3.30, "Completed"), &r, T0 + 60_000);
+    let order =
+        till.record_order_details("web-1", "58689", details("web-1", 58689, 3.30, "Completed"), &r, T0 + 60_000);
     let WebOrderState::Completed { id_ticket_entete, journal_sequence, .. } = &order.unwrap().state else {
         panic!("not completed")
     };
@@ -88,7 +89,8 @@ fn a_confirmed_web_order_takes_its_number_and_queues_its_ticket_in_one_commit() 
     assert_eq!(ticket.date.as_deref(), Some("2026-11-18T12:07:40.000+01:00"), "dated when paid (T0 + 1 min)");
     assert!(check_ticket(ticket, Some(&r)).is_valid());
     // A second callback for the same order is answered 200 and changes nothing.
-    let body = serde_json::to_vec(&json!({"OperationSMoney": {"Id": 58689, "Amount": "3.30", "ClientOrderId": "web-1"}}));
+    let body =
+        serde_json::to_vec(&json!({"OperationSMoney": {"Id": 58689, "Amount": "3.30", "ClientOrderId": "web-1"}}));
     let again = till.till().order_callback(&[], &body.unwrap()).unwrap_err();
     assert_eq!(again.status, 200);
 }
@@ -168,8 +170,9 @@ fn callbacks_are_answered_by_core() {
     waiting(&mut till, "cb", 9);
     let t = till.till();
     assert_eq!(t.order_callback(&[], b"{not json").unwrap_err().status, 400);
-    let stranger = serde_json::to_vec(&json!({"OperationSMoney": {"Id": 9, "Amount": "3.30", "ClientOrderId": "nope"}}));
-    assert_eq!(t.order_callback(&[], &stranger.unwrap()).unwrap_err().status, 404);
+    let stranger =
+        serde_json::to_vec(&json!({"OperationSMoney": {"Id": 9, "Amount": "3.30", "ClientOrderId": "nope"}}));
+    assert_eq!(t.order_callback(&[], &stranger.unwrap()).unwrap_err().status, 409);
     let ours = serde_json::to_vec(&json!({"OperationSMoney": {"Id": 9, "Amount": "3.30", "ClientOrderId": "cb"}}));
     let ask = t.order_callback(&[], &ours.unwrap()).unwrap();
     let api = crate::api::izly_pay::IzlyPayApi::new(
@@ -194,10 +197,7 @@ fn bad_orders_are_refused_and_change_nothing() {
     let mut unknown = order_input("unknown-article");
     unknown.cart = vec![CartItem::new(4242, 1)];
     assert!(matches!(till.open_order(unknown, &r, T0), Err(SaleError::Pricing(_))));
-    assert!(matches!(
-        till.record_order_init("missing", None, T0),
-        Err(SaleError::UnknownOrder { .. })
-    ));
+    assert!(matches!(till.record_order_init("missing", None, T0), Err(SaleError::UnknownOrder { .. })));
     assert_eq!(till.store().load(POS).unwrap().orders.len(), 1);
     // IzlyPay pays web orders only, not a till's sale.
     let sale = SaleInput {
@@ -210,4 +210,15 @@ fn bad_orders_are_refused_and_change_nothing() {
     assert!(matches!(till.begin(sale, &r, T0), Err(SaleError::Order(OrderError::WebOrderOnly))));
     let reopened = DurableTill::open(till.into_store(), POS, OutboxPolicy::default()).unwrap();
     assert_eq!(reopened.till().orders().count(), 1);
+}
+
+#[test]
+fn an_order_that_costs_nothing_is_refused_and_stores_nothing() {
+    let mut reference = reference();
+    reference.articles_societes_tarifs_periodes[0].prix_ttc = rust_decimal::Decimal::ZERO;
+    let mut till = open(MemoryStore::default());
+    let refused = till.open_order(order_input("free"), &reference, T0).unwrap_err();
+    assert!(matches!(refused, SaleError::InvalidOrderAmount { .. }), "{refused:?}");
+    assert_eq!(crate::error_code::ErrorCode::code(&refused), "sale.invalid_order_amount");
+    assert!(till.till().order("free").is_none());
 }
