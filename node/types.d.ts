@@ -63,6 +63,13 @@ export interface IzlyPayCallback {
 }
 /** The order the server expects a callback or a return to be about. */
 export interface ExpectedPayment { clientOrderId: string; amount: Amount }
+/** `Till.orderCallback`'s result: the order as it stands (null if none of ours) and the answer. */
+export interface OrderCallbackOutcome {
+  order: WebOrderRecord | null;
+  answer: HttpAnswer;
+  /** Set when the order could not be recorded (then `answer` is a 500). */
+  error?: { code: string; message: string };
+}
 export interface IzlyPayCallbackOutcome {
   confirmed: boolean; notification: IzlyPayCallback | null; payment: WebPaymentDetails | null;
   error: { code: string; message: string } | null; answer: HttpAnswer;

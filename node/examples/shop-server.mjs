@@ -1,18 +1,21 @@
-// A web shop's server with node:http and the crous-till addon: it starts IzlyPay payments and
-// receives the two server-to-server calls a shop must handle:
+// A web shop's server with node:http and the crous-till addon. Every sale goes through the till's
+// sale engine (core), stored in one SQLite file: the shop keeps no order state of its own.
 //
-//   POST /izlypay/callback   IzlyPay's callback (unsigned: confirmed with GET WebPayments/{id})
-//   POST /esipay/return      esipay's return URL (answer 200 only for our payment and amount)
-//   POST /orders?amount=3.30 starts an IzlyPay payment, answers the page to send the customer to
-//   POST /card?amount=12.50  pays by card through esipay (test card of the sandbox)
+//   POST /orders?article=100&quantite=1   opens a web order paid through IzlyPay; answers the
+//                                         page to send the customer to
+//   POST /izlypay/callback                IzlyPay's callback: core looks the payment up with
+//                                         GET WebPayments/{id} and decides the answer
+//   POST /card?article=100&quantite=1     a sale paid by bank card through esipay (the
+//                                         sandbox's test card)
+//   POST /esipay/return                   esipay's return URL: 200 only for the pending sale's
+//                                         cid and amount
+//   GET  /orders                          the web orders and the sales, as the store has them
 //
 // Run against the sandbox (never against the real services from a demo):
 //   cargo run -p crous-till-cli -- sandbox --port 8080 --fixtures my-fixtures.json
 //   (fixtures whose partner callback_url is http://127.0.0.1:3000/izlypay/callback and whose
 //    esipay return_url is http://127.0.0.1:3000/esipay/return)
 //   CROUS_TILL_BASE=http://127.0.0.1:8080 node node/examples/shop-server.mjs
-//
-// Orders live in a Map here; a real shop keeps them in its database.
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { randomUUID } from "node:crypto";
@@ -20,13 +23,26 @@ import { randomUUID } from "node:crypto";
 const addon = createRequire(import.meta.url)("../crous_till.node");
 const base = process.env.CROUS_TILL_BASE ?? "http://127.0.0.1:8080";
 const port = Number(process.env.PORT ?? 3000);
+const file = process.env.SHOP_DB ?? "shop.sqlite3";
 const fixtures = await (await fetch(`${base}/sandbox/fixtures`)).json();
 const partner = fixtures.izly.partners[0];
+const shopFixture = fixtures.crous.restaurants[0].tills[1];
 
-const izlyPay = new addon.IzlyPay({ environment: base, appIdentifier: partner.app_identifier, apiKey: partner.api_key });
+// The shop is a point of sale of its own: its tickets go to the Crous like a till's.
+const crous = new addon.Crous({ environment: base, pointOfSale: shopFixture.point_of_sale, software: "shop-server" });
+await crous.authenticate(shopFixture.installation_key);
+const till = crous.openTill(file, await crous.referenceData());
 const esipay = new addon.Esipay({ environment: base, uuid: fixtures.esipay.enterprises[0].uuid });
-/** clientOrderId / cid → { amount, paid } */
-const orders = new Map();
+till.setIzlyPay(new addon.IzlyPay({ environment: base, appIdentifier: partner.app_identifier, apiKey: partner.api_key }));
+till.setEsipay(esipay);
+// What a crash left: web orders looked up, card sales settled (those to check wait for a person).
+await till.settleOrders();
+await till.settle();
+
+const sale = () => ({ versionLogiciel: "shop-server", idLogiciel: 39, idTypeDistribution: 2, soldAt: new Date().toISOString() });
+const cart = (url) => [{ codeArticle: Number(url.searchParams.get("article") ?? 100), quantite: Number(url.searchParams.get("quantite") ?? 1) }];
+// A visitor's prices; a shop that logs its customers in with IzlyConnect uses their Societe/Tarif.
+const visitor = { codeSociete: 8000, tarif: 1 };
 
 function readBody(req) {
   return new Promise((resolve, reject) => {
@@ -41,50 +57,44 @@ const write = (res, answer) => res.writeHead(answer.status, answer.headers).end(
 const json = (res, status, value) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
 
 const routes = {
-  async "POST /izlypay/callback"(req, res, body) {
-    // Find the order the body names (without trusting it), then let the addon confirm it.
-    let expected = { clientOrderId: "", amount: 0 };
-    try {
-      const id = izlyPay.parseCallback(req.headers, body).OperationSMoney.ClientOrderId;
-      if (orders.has(id)) expected = { clientOrderId: id, amount: orders.get(id).amount };
-    } catch {
-      // Unreadable: confirmCallback answers 400.
-    }
-    const outcome = await izlyPay.confirmCallback(req.headers, body, expected);
-    if (outcome.confirmed) orders.get(expected.clientOrderId).paid = true;
-    else console.warn("callback refused:", outcome.error);
-    write(res, outcome.answer);
-  },
-
-  async "POST /esipay/return"(req, res, body) {
-    let cid = null;
-    try {
-      cid = esipay.parseReturn(req.headers, body).cid;
-    } catch {
-      // Unreadable: handleReturn answers 400.
-    }
-    const expected = orders.has(cid) ? { cid, amount: orders.get(cid).amount } : null;
-    const outcome = esipay.handleReturn(req.headers, body, expected);
-    if (outcome.accepted) orders.get(cid).paid = true;
-    write(res, outcome.answer);
-  },
-
   async "POST /orders"(req, res, _body, url) {
-    const clientOrderId = randomUUID();
-    const amount = url.searchParams.get("amount") ?? "3.30";
-    orders.set(clientOrderId, { amount, paid: false });
-    const started = await izlyPay.init({ amount, clientOrderId, message: `Commande ${clientOrderId}` });
-    json(res, 201, { clientOrderId, pay: started.PaymentAuthorizationUrl });
+    const order = await till.order(
+      { clientOrderId: randomUUID(), cart: cart(url), profile: visitor, sale: sale() },
+      { redirectUrl: `http://127.0.0.1:${port}/thanks`, message: "Commande en ligne" },
+    );
+    json(res, order.state === "waiting" ? 201 : 502, order);
+  },
+
+  async "POST /izlypay/callback"(req, res, body) {
+    const { answer, error } = await till.orderCallback(req.headers, body);
+    if (error) console.warn("callback not recorded:", error);
+    write(res, answer);
   },
 
   async "POST /card"(req, res, _body, url) {
-    const cid = randomUUID();
-    const amount = url.searchParams.get("amount") ?? "12.50";
-    orders.set(cid, { amount, paid: false });
-    const paid = await esipay.pay({ cid, card: fixtures.esipay.cards[0].number, month: 12, year: 2030, amount });
-    json(res, 201, { cid, card: paid.card, paid: orders.get(cid).paid });
+    const card = fixtures.esipay.cards[0];
+    const sold = await till.sell(
+      { cart: cart(url), profile: visitor, method: { type: "esipay" }, sale: sale() },
+      { number: card.number, month: 12, year: 2030 },
+    );
+    await till.pump();
+    json(res, 201, sold);
+  },
+
+  async "POST /esipay/return"(req, res, body) {
+    // esipay calls while `sell` waits for its answer: the pending sale is the one expected.
+    const pending = till.unsettled();
+    const expected = pending?.method.type === "esipay" ? { cid: pending.reference, amount: String(pending.amount) } : null;
+    write(res, esipay.handleReturn(req.headers, body, expected).answer);
+  },
+
+  async "GET /orders"(_req, res) {
+    json(res, 200, { orders: till.orders(), sales: till.sales(), outbox: till.view() });
   },
 };
+
+// Tickets of completed orders go out in the background, retried with backoff by core.
+setInterval(() => till.pump().catch((e) => console.warn("pump:", e.code)), 5000).unref();
 
 createServer(async (req, res) => {
   const url = new URL(req.url, `http://${req.headers.host}`);

@@ -101,6 +101,13 @@ pub struct IzlyPay {
     executor: NativeExecutor,
 }
 
+impl IzlyPay {
+    /// The API and executor, for the till's web orders (`Till.setIzlyPay`).
+    pub(crate) fn parts(&self) -> (IzlyPayApi, NativeExecutor) {
+        (self.api.clone(), self.executor.clone())
+    }
+}
+
 #[napi]
 impl IzlyPay {
     #[napi(constructor, ts_args_type = "options: IzlyPayOptions")]

@@ -26,6 +26,7 @@ pub mod outbox;
 pub mod outbox_sqlite;
 pub mod reference;
 pub mod till;
+pub mod till_orders;
 
 use napi_derive::napi;
 

@@ -1,5 +1,5 @@
 //! SQLite storage for the till (core's `OutboxStore`): outbox rows, journal entries, closures,
-//! the head marker, the sale engine's sales and ticket counters of each point of sale, as core's
+//! the head marker, the sale engine's sales, web orders and ticket counters of each point of sale, as core's
 //! JSON, in one file. Core plans every
 //! write; this store performs a commit's writes in ONE transaction (`BEGIN IMMEDIATE`, which
 //! also makes a second process wait its turn), checking each write's precondition, all or none.
@@ -7,7 +7,7 @@
 use crous_till_core::journal::{Closure, Head, JournalEntry};
 use crous_till_core::outbox::{OutboxEntry, OutboxStore, Snapshot, Status, StoreError, Write};
 use crous_till_core::point_of_sale::PointOfSale;
-use crous_till_core::sale::{NumberingRecord, SaleRecord};
+use crous_till_core::sale::{NumberingRecord, SaleRecord, WebOrderRecord};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::de::DeserializeOwned;
 use std::path::Path;
@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS journal_heads(pos TEXT PRIMARY KEY, body TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS sales(pos TEXT NOT NULL, id_ticket_entete TEXT NOT NULL, revision INTEGER NOT NULL,
   body TEXT NOT NULL, PRIMARY KEY(pos, id_ticket_entete));
 CREATE TABLE IF NOT EXISTS numbering(pos TEXT PRIMARY KEY, revision INTEGER NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS web_orders(pos TEXT NOT NULL, client_order_id TEXT NOT NULL, revision INTEGER NOT NULL,
+  body TEXT NOT NULL, PRIMARY KEY(pos, client_order_id));
 ";
 
 pub struct SqliteStore {
@@ -74,6 +76,7 @@ impl OutboxStore for SqliteStore {
             head: head.map(|t| read::<Head>(&t)).transpose()?,
             sales: self.bodies::<SaleRecord>("sales", &pos, "CAST(id_ticket_entete AS INTEGER)")?,
             numbering: numbering.map(|t| read::<NumberingRecord>(&t)).transpose()?,
+            orders: self.bodies::<WebOrderRecord>("web_orders", &pos, "client_order_id")?,
         })
     }
 
@@ -183,6 +186,24 @@ fn perform(tx: &rusqlite::Transaction<'_>, write: &Write) -> Result<(), StoreErr
             );
             if updated.map_err(failed)? != 1 || sale.revision != expected_revision + 1 {
                 return conflict(format!("sale {} is not at revision {expected_revision}", sale.id_ticket_entete));
+            }
+        }
+        Write::InsertOrder { order } => {
+            let inserted = tx.execute(
+                "INSERT OR IGNORE INTO web_orders(pos, client_order_id, revision, body) VALUES (?1, ?2, ?3, ?4)",
+                params![pos, order.client_order_id, order.revision as i64, json(order)?],
+            );
+            if inserted.map_err(failed)? != 1 {
+                return conflict(format!("order {} exists", order.client_order_id));
+            }
+        }
+        Write::UpdateOrder { order, expected_revision } => {
+            let updated = tx.execute(
+                "UPDATE web_orders SET revision = ?3, body = ?4 WHERE pos = ?1 AND client_order_id = ?2 AND revision = ?5",
+                params![pos, order.client_order_id, order.revision as i64, json(order)?, *expected_revision as i64],
+            );
+            if updated.map_err(failed)? != 1 || order.revision != expected_revision + 1 {
+                return conflict(format!("order {} is not at revision {expected_revision}", order.client_order_id));
             }
         }
     }

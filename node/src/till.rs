@@ -13,47 +13,38 @@ use crate::outbox_sqlite::SqliteStore;
 use crate::reference::Reference;
 use crous_till_core::api::esipay::EsipayApi;
 use crous_till_core::api::executor::NativeExecutor;
+use crous_till_core::api::izly_pay::IzlyPayApi;
 use crous_till_core::api::izly_pos::IzlyPosApi;
-use crous_till_core::api::CardNumber;
 use crous_till_core::journal::Period;
 use crous_till_core::outbox::OutboxPolicy;
 use crous_till_core::reference::ReferenceData;
 use crous_till_core::sale::{
-    BankCard, DurableTill, PaymentApis, PaymentMethod, PaymentOrder, PaymentOutcome, Prepared, Resolution, SaleInput,
-    SaleRecord, Settlement,
+    BankCard, BankCardInput, DurableTill, PaymentApis, PaymentMethod, PaymentOrder, PaymentOutcome, Prepared,
+    Resolution, SaleInput, SaleRecord, Settlement,
 };
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::Env;
 use napi_derive::napi;
-use serde::Deserialize;
 use serde_json::Value;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
-type Shared = Arc<Mutex<DurableTill<SqliteStore>>>;
+pub(crate) type Shared = Arc<Mutex<DurableTill<SqliteStore>>>;
 
-/// A bank card as keyed in, for one esipay payment (never stored).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct BankCardInput {
-    number: String,
-    month: u8,
-    year: u16,
-}
-
-impl BankCardInput {
-    fn parse(self) -> Outcome<BankCard> {
-        let number = CardNumber::parse(&self.number).map_err(|e| Failure::of(&e))?;
-        Ok(BankCard { number, month: self.month, year: self.year })
-    }
+/// A bank card as keyed in, for one esipay payment (never stored), its number checked.
+fn bank_card(env: &Env, value: Option<Unknown>) -> Outcome<Option<BankCard>> {
+    let input = from_js_opt::<BankCardInput>(env, value, "bankCard")?;
+    input.map(|c| c.parse().map_err(|e| Failure::of(&e))).transpose()
 }
 
 /// The payment services a till pays through.
 #[derive(Clone, Default)]
-struct Payments {
+pub(crate) struct Payments {
     izly: Option<(IzlyPosApi, NativeExecutor)>,
     esipay: Option<(EsipayApi, NativeExecutor)>,
+    /// Web orders' IzlyPay partner (`till_orders.rs`).
+    pub(crate) izly_pay: Option<(IzlyPayApi, NativeExecutor)>,
 }
 
 impl Payments {
@@ -94,9 +85,9 @@ impl Payments {
 /// The sales of one till, with their ticket outbox, in a SQLite file.
 #[napi]
 pub struct Till {
-    till: Shared,
-    reference: Arc<ReferenceData>,
-    payments: Arc<Mutex<Payments>>,
+    pub(crate) till: Shared,
+    pub(crate) reference: Arc<ReferenceData>,
+    pub(crate) payments: Arc<Mutex<Payments>>,
     sender: Arc<Sender>,
     pumping: Arc<AtomicBool>,
 }
@@ -186,11 +177,10 @@ impl Till {
         &self,
         env: &'e Env,
         id_ticket_entete: String,
-        bank_card: Option<Unknown>,
+        card_in: Option<Unknown>,
     ) -> napi::Result<PromiseRaw<'e, Value>> {
         let prepared = (|| {
-            let card =
-                from_js_opt::<BankCardInput>(env, bank_card, "bankCard")?.map(BankCardInput::parse).transpose()?;
+            let card = bank_card(env, card_in)?;
             let order = lock(&self.till).till().payment_order(&id_ticket_entete).map_err(|e| Failure::of(&e))?;
             Ok((order, card))
         })();
@@ -221,11 +211,10 @@ impl Till {
         &self,
         env: &'e Env,
         input: Unknown,
-        bank_card: Option<Unknown>,
+        card_in: Option<Unknown>,
     ) -> napi::Result<PromiseRaw<'e, Value>> {
         let prepared = (|| {
-            let card =
-                from_js_opt::<BankCardInput>(env, bank_card, "bankCard")?.map(BankCardInput::parse).transpose()?;
+            let card = bank_card(env, card_in)?;
             let input = from_js::<SaleInput>(env, input, "input")?;
             let order = lock(&self.till).begin(input, &self.reference, now()).map_err(|e| Failure::of(&e))?;
             Ok((order, card))

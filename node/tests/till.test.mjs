@@ -4,11 +4,11 @@
 // ticket without its payment, no double charge, no reused number.
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startSandbox, getJson, postJson, root } from "./support/sandbox.mjs";
+import { startSandbox, getJson, postJson } from "./support/sandbox.mjs";
+import { worker as startWorker } from "./support/worker.mjs";
 
 let sandbox;
 before(async () => {
@@ -25,32 +25,8 @@ beforeEach(async () => {
 
 const tillFile = () => join(mkdtempSync(join(tmpdir(), "crous-till-sale-")), "till.sqlite3");
 
-/** Starts a worker; `marker(line)` resolves when a printed line satisfies `predicate`. */
-function worker(file, plan) {
-  const child = spawn(process.execPath, [join(root, "node/tests/support/till_worker.mjs"), sandbox.baseUrl, file, JSON.stringify(plan)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const lines = [];
-  const waiters = [];
-  let buffer = "";
-  child.stdout.on("data", (d) => {
-    buffer += d;
-    let i;
-    while ((i = buffer.indexOf("\n")) >= 0) {
-      const line = JSON.parse(buffer.slice(0, i));
-      buffer = buffer.slice(i + 1);
-      lines.push(line);
-      for (const w of waiters) if (w.predicate(line)) w.resolve(line);
-    }
-  });
-  const exited = new Promise((ok) => child.on("exit", (code, signal) => ok({ code, signal })));
-  const seen = (predicate) => new Promise((resolve) => {
-    const found = lines.find(predicate);
-    if (found) resolve(found);
-    else waiters.push({ predicate, resolve });
-  });
-  return { child, exited, lines, seen };
-}
+/** The till worker over `file`, making the sales of `plan`. */
+const worker = (file, plan) => startWorker("till_worker.mjs", [sandbox.baseUrl, file, JSON.stringify(plan)]);
 
 async function runToEnd(file, plan) {
   const w = worker(file, plan);

@@ -14,30 +14,20 @@ use crate::outbox::{load_snapshot, now, JsOutboxStore, Queue};
 use crate::till::Reference;
 use crous_till_core::api::esipay::EsipayApi;
 use crous_till_core::api::izly_pos::IzlyPosApi;
-use crous_till_core::api::{CardNumber, RetryPolicy};
+use crous_till_core::api::RetryPolicy;
 use crous_till_core::outbox::OutboxPolicy;
 use crous_till_core::sale::{
-    BankCard, PaymentApis, PaymentMethod, PaymentOrder, PaymentOutcome, Prepared, Resolution, SaleError, SaleInput,
-    SaleRecord, Settlement, Till as CoreTill, TillCommit,
+    BankCard, BankCardInput, PaymentApis, PaymentMethod, PaymentOrder, PaymentOutcome, Prepared, Resolution, SaleError,
+    SaleInput, SaleRecord, Settlement, Till as CoreTill, TillCommit,
 };
-use serde::Deserialize;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct BankCardInput {
-    number: String,
-    month: u8,
-    year: u16,
-}
-
 fn bank_card(value: &JsValue) -> Result<Option<BankCard>, JsValue> {
-    let Some(c) = from_js_opt::<BankCardInput>(value, "bankCard")? else { return Ok(None) };
-    let number = CardNumber::parse(&c.number).map_err(|e| core_error(&e))?;
-    Ok(Some(BankCard { number, month: c.month, year: c.year }))
+    let input = from_js_opt::<BankCardInput>(value, "bankCard")?;
+    input.map(|c| c.parse().map_err(|e| core_error(&e))).transpose()
 }
 
 #[derive(Clone, Default)]

@@ -123,10 +123,10 @@ export function postForm(url, fields) {
   });
 }
 
-/** Resolves once `predicate()` is truthy (polling every 10 ms, up to 10 s). */
+/** Resolves once `predicate()` (or the promise it returns) is truthy (polling every 10 ms, up to 10 s). */
 export async function until(predicate) {
   for (let i = 0; i < 1000; i++) {
-    const v = predicate();
+    const v = await predicate();
     if (v) return v;
     await new Promise((ok) => setTimeout(ok, 10));
   }
