@@ -29,6 +29,7 @@ STEPS=(
   wasm-package
   wasm-node
   node-addon
+  js-api
   browser
 )
 
@@ -77,6 +78,12 @@ step_node-addon() {
   cargo build -p crous-till-cli
   bash scripts/build-node-addon.sh
   run_node_tests node/tests/
+}
+
+# The suites both JavaScript packages must pass alike (tests/js-api/: the browser package and the
+# Node addon loaded side by side). Needs the wasm-package and node-addon steps.
+step_js-api() {
+  run_node_tests tests/js-api/
 }
 
 # The till page and the web shop (web-demo/) in Debian's headless Chromium, driven by

@@ -14,6 +14,7 @@
 use rust_decimal::Decimal;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserializer, Serialize, Serializer};
+use std::cell::Cell;
 use std::fmt;
 use std::str::FromStr;
 
@@ -86,9 +87,40 @@ pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error>
     d.deserialize_any(ExactDecimalVisitor)
 }
 
-/// Writes the decimal as a JSON number literal, scale kept.
+/// Writes the decimal, scale kept: as a JSON number literal to serde_json (the wire, golden files,
+/// the journal), and as a decimal string to any other serializer, such as the JavaScript bindings'
+/// (a JS number cannot hold every amount exactly: 90071992547409.91 is not a double), or inside
+/// [`as_strings`].
 pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    serde_json::Number::from_str(&value.to_string()).map_err(serde::ser::Error::custom)?.serialize(s)
+    if writes_json::<S>() && !STRINGS.with(Cell::get) {
+        serde_json::Number::from_str(&value.to_string()).map_err(serde::ser::Error::custom)?.serialize(s)
+    } else {
+        s.collect_str(value)
+    }
+}
+
+thread_local! {
+    static STRINGS: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with every decimal written as a string, serde_json's `Value` included: for a binding
+/// that hands JavaScript a `Value` (napi), so that money reaches it exactly.
+pub fn as_strings<T>(f: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            STRINGS.with(|s| s.set(self.0));
+        }
+    }
+    let _restore = Restore(STRINGS.with(|s| s.replace(true)));
+    f()
+}
+
+/// Whether `S` is one of serde_json's serializers (text or `Value`), which read the number literal
+/// serde_json's `arbitrary_precision` hands them. Any other serializer would see that literal as a
+/// one-field struct, so it gets a string instead.
+pub(crate) fn writes_json<S: Serializer>() -> bool {
+    std::any::type_name::<S>().contains("serde_json::")
 }
 
 /// `#[serde(with = "exact_decimal::option", default)]` for an optional `Decimal`.
@@ -171,6 +203,25 @@ mod tests {
         assert_eq!(from_value(serde_json::json!({"v": 0.1 + 0.2})).unwrap(), "0.30000000000000004");
         let nan = serde::de::value::F64Deserializer::<serde::de::value::Error>::new(f64::NAN);
         assert!(deserialize(nan).is_err());
+    }
+
+    #[test]
+    fn writes_a_string_to_serializers_other_than_serde_json() {
+        use serde_test::{assert_ser_tokens, Token};
+        let holder = |v| Holder { v };
+        let field = |text: &'static str| {
+            [Token::Struct { name: "Holder", len: 1 }, Token::Str("v"), Token::Str(text), Token::StructEnd]
+        };
+        // 2^53 - 1 cents: no JS number holds it, the string does.
+        assert_ser_tokens(&holder(Decimal::new(9_007_199_254_740_991, 2)), &field("90071992547409.91"));
+        assert_ser_tokens(&holder(Decimal::new(330, 2)), &field("3.30"));
+    }
+
+    #[test]
+    fn as_strings_writes_strings_to_serde_json_too_then_stops() {
+        let h = Holder { v: Decimal::new(330, 2) };
+        assert_eq!(as_strings(|| serde_json::to_value(&h).unwrap()), serde_json::json!({"v": "3.30"}));
+        assert_eq!(serde_json::to_string(&h).unwrap(), r#"{"v":3.30}"#);
     }
 
     #[test]

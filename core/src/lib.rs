@@ -57,6 +57,7 @@ pub mod lenient;
 pub mod money;
 pub mod numbering;
 pub mod outbox;
+pub mod plain_json;
 pub mod point_of_sale;
 pub mod pricing;
 pub mod receipt;

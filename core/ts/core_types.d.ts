@@ -1,9 +1,10 @@
 // TypeScript shapes of core's serde types (crous-till-core), shared by the browser package
 // (wasm/) and the Node addon (node/): both include this file, so the two cannot drift. Wire names
-// are the specs' own. Amounts: JS numbers or numeric strings in; numbers out (never add them up in
-// floating point: ask the package).
+// are the specs' own. Amounts: JS numbers or decimal strings in; exact decimal strings out, scale
+// kept ("3.30", which every amount fits, unlike a JS number; never add them up in floating point:
+// ask the package).
 
-/** A decimal amount or quantity: `1.1` or `"1.10"`. */
+/** A decimal amount or quantity: `1.1` or `"1.10"` in; always a string such as `"1.10"` out. */
 export type Amount = number | string;
 
 /** Specs 001 reference data, as the Crous API serves it (every list optional). */

@@ -6,7 +6,7 @@
 //! server expects, and returns the answer body core builds.
 
 use crate::client::{call, call_failure, environment, executor, RetryOptions};
-use crate::js::{from_js, json_text, promise, sync, to_js, Failure, Outcome};
+use crate::js::{from_js, promise, sync, to_js, Failure, Outcome};
 use crous_till_core::api::executor::{CallError, NativeExecutor};
 use crous_till_core::api::izly_connect::IzlyApiKey;
 use crous_till_core::api::izly_pay::{
@@ -71,8 +71,7 @@ pub fn answer(r: &ApiResponse) -> Value {
 
 /// Request headers as Node gives them (`req.headers`): names to a value or a list of values.
 pub fn headers(env: &Env, value: Unknown) -> Outcome<Vec<(String, String)>> {
-    let map: serde_json::Map<String, Value> = serde_json::from_str(&json_text(env, value, "headers")?)
-        .map_err(|e| Failure::new("input.invalid", format!("headers: {e}")))?;
+    let map: serde_json::Map<String, Value> = from_js(env, value, "headers")?;
     let mut out = Vec::new();
     for (name, v) in map {
         match v {

@@ -1,14 +1,14 @@
 //! Values between JavaScript and core, and errors as JavaScript `Error`s with a stable `code`.
 //!
-//! As in the browser package, values cross as JSON text: arguments go through `JSON.stringify`
-//! (so `undefined` properties vanish and `toJSON` is honoured) and are read by core's serde types,
-//! whose exact decimal reading keeps money out of binary floats inside core. Results are written
-//! by serde_json and handed to JavaScript as plain objects (amounts become numbers: `3.3`).
+//! Values cross as JS values through napi's serde support, never as JSON text, and core's serde
+//! types are the one definition of every shape. Money is exact both ways: an amount is read from
+//! a JS number through its shortest round-trip text (`1.1`: the decimal the caller wrote) or from
+//! a decimal string (`"3.30"`), and written as a decimal string with its scale (`"3.30"`), which
+//! every amount fits, unlike a JS number. Results go through a `serde_json::Value` tree (money as
+//! strings there, see core's `exact_decimal::as_strings`), which napi turns into JS objects.
 
 use crous_till_core::error_code::ErrorCode;
-use napi::bindgen_prelude::{
-    FromNapiValue, Function, JsObjectValue, JsValue, Object, PromiseRaw, ToNapiValue, Unknown,
-};
+use napi::bindgen_prelude::{JsObjectValue, JsValue, PromiseRaw, ToNapiValue, Unknown};
 use napi::{Env, Status, ValueType};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -92,32 +92,14 @@ pub fn sync<T>(env: &Env, outcome: Outcome<T>) -> napi::Result<T> {
     outcome.map_err(|f| f.into_napi(env))
 }
 
-fn json_function<'e>(env: &'e Env, name: &str) -> napi::Result<Function<'e, Unknown<'e>, Unknown<'e>>> {
-    let json: Object = env.get_global()?.get_named_property_unchecked("JSON")?;
-    json.get_named_property_unchecked(name)
-}
-
-/// The JSON text of argument `what` (`JSON.stringify`); `undefined` is `input.missing`.
-pub fn json_text(env: &Env, value: Unknown, what: &str) -> Outcome<String> {
+/// Reads argument `what` into a core type; `undefined` is `input.missing`, a value of the wrong
+/// shape `input.invalid`, naming the argument and serde's reason.
+pub fn from_js<T: DeserializeOwned>(env: &Env, value: Unknown, what: &str) -> Outcome<T> {
     let shape = value.get_type().map_err(|e| Failure::new("input.invalid", format!("{what}: {e}")))?;
     if shape == ValueType::Undefined {
         return Err(Failure::new("input.missing", format!("{what} is missing")));
     }
-    let cannot = || Failure::new("input.invalid", format!("{what} cannot be written as JSON (a cycle or a BigInt?)"));
-    let stringify = json_function(env, "stringify").map_err(|_| cannot())?;
-    let text = stringify.call(value).map_err(|_| cannot())?;
-    if text.get_type().map_err(|_| cannot())? != ValueType::String {
-        return Err(cannot());
-    }
-    // SAFETY: `text` is a live napi value of this env, just checked to be a string.
-    unsafe { String::from_napi_value(env.raw(), text.raw()) }.map_err(|_| cannot())
-}
-
-/// Reads argument `what` into a core type; a value of the wrong shape is `input.invalid`, naming
-/// the argument and serde's reason.
-pub fn from_js<T: DeserializeOwned>(env: &Env, value: Unknown, what: &str) -> Outcome<T> {
-    let text = json_text(env, value, what)?;
-    serde_json::from_str(&text).map_err(|e| Failure::new("input.invalid", format!("{what}: {e}")))
+    env.from_js_value(value).map_err(|e| Failure::new("input.invalid", format!("{what}: {}", e.reason)))
 }
 
 /// Reads an optional argument (`undefined` or `null` is `None`).
@@ -129,7 +111,8 @@ pub fn from_js_opt<T: DeserializeOwned>(env: &Env, value: Option<Unknown>, what:
     }
 }
 
-/// Writes a value as JSON for JavaScript.
+/// A value for JavaScript, money as exact decimal strings.
 pub fn to_js<T: Serialize>(value: &T) -> Outcome<Value> {
-    serde_json::to_value(value).map_err(|e| Failure::new("internal.serialize", e.to_string()))
+    crous_till_core::exact_decimal::as_strings(|| serde_json::to_value(value))
+        .map_err(|e| Failure::new("internal.serialize", e.to_string()))
 }

@@ -75,7 +75,7 @@ test("an Izly debit by card: repeated, it debits once; without the balance, refu
   const camille = { idSupport: "04A1B2C3D4E5F6", numeroApplicatif: "1000001" };
   const before = await balance("6000001265");
   const first = await pos.debitCard({ ...camille, amount: "1.20", idTicketEntete: "3" });
-  assert.equal(first.Amount, 1.2);
+  assert.equal(first.Amount, "1.20");
   assert.equal(first.Reference, `${till().point_of_sale}.3.1`);
   // The till did not get the answer and asks again: the same debit, not a second one.
   const again = await pos.debitCard({ ...camille, amount: "1.20", idTicketEntete: "3" });

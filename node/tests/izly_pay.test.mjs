@@ -55,7 +55,7 @@ async function startOrder(id, amount) {
 test("the whole flow: init, hosted page, confirmed callback, one refund and no second", async () => {
   const started = await startOrder("N1", "3.30");
   const op = started.OperationSMoney;
-  assert.equal(op.Amount, 3.3);
+  assert.equal(op.Amount, "3.30");
   assert.equal(op.Status, "Waiting");
   assert.equal(op.ClientOrderId, "N1");
   assert.ok(started.PaymentAuthorizationUrl.startsWith(`${sandbox.baseUrl}/api/Izly/WebPayments/${op.Id}/Authorize?token=`));
@@ -78,7 +78,7 @@ test("the whole flow: init, hosted page, confirmed callback, one refund and no s
   assert.equal(outcome.confirmed, true, JSON.stringify(outcome.error));
   assert.equal(outcome.error, null);
   assert.equal(outcome.payment.OperationStatus, "Completed");
-  assert.equal(outcome.payment.Amount, 3.3);
+  assert.equal(outcome.payment.Amount, "3.30");
   assert.equal(outcome.answer.status, 200);
   assert.deepEqual(JSON.parse(outcome.answer.body), { Code: 0, ErrorMessage: "" });
   const listed = (await getJson(sandbox.baseUrl, "/sandbox/izly/web-payments")).find((p) => String(p.OperationId) === String(op.Id));
@@ -87,7 +87,7 @@ test("the whole flow: init, hosted page, confirmed callback, one refund and no s
 
   // One refund; a second one is refused and moves nothing.
   const refund = await pay.refund(op.Id, "N1");
-  assert.equal(refund.Amount, 3.3);
+  assert.equal(refund.Amount, "3.30");
   assert.equal(refund.OperationStatus, "Refund");
   assert.equal(await balance(CAMILLE.idIzly), 1525);
   await assert.rejects(pay.refund(op.Id, "N1"), (e) => {

@@ -64,11 +64,16 @@ impl CrousClient {
         let inner = self.inner.clone();
         future_to_promise(async move {
             let caisse = inner.authed(|api, t| api.caisse(t), crous::parse_caisse).await?;
-            let out = serde_json::json!({
-                "libelle": caisse.libelle,
-                "cleAuthentificationIzly": caisse.cle_authentification_izly.expose(),
-            });
-            to_js(&out)
+            #[derive(serde::Serialize)]
+            #[serde(rename_all = "camelCase")]
+            struct Out<'a> {
+                libelle: Option<&'a str>,
+                cle_authentification_izly: &'a str,
+            }
+            to_js(&Out {
+                libelle: caisse.libelle.as_deref(),
+                cle_authentification_izly: caisse.cle_authentification_izly.expose(),
+            })
         })
     }
 
@@ -134,7 +139,14 @@ impl CrousClient {
 }
 
 fn delivery(outcome: &str, id: &str, attempts: u32) -> Result<JsValue, JsValue> {
-    to_js(&serde_json::json!({"outcome": outcome, "idTicketEntete": id, "attempts": attempts}))
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Delivery<'a> {
+        outcome: &'a str,
+        id_ticket_entete: &'a str,
+        attempts: u32,
+    }
+    to_js(&Delivery { outcome, id_ticket_entete: id, attempts })
 }
 
 impl Inner {

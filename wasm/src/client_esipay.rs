@@ -106,7 +106,12 @@ impl EsipayClient {
         future_to_promise(async move {
             let a = call(&req, inner.retry.policy(), esipay::parse_status).await.map_err(|e| call_error(&e))?;
             let EsipayOk { body } = a.value;
-            to_js(&serde_json::json!({"body": body, "attempts": a.attempts}))
+            #[derive(serde::Serialize)]
+            struct Answer {
+                body: String,
+                attempts: u32,
+            }
+            to_js(&Answer { body, attempts: a.attempts })
         })
     }
 }

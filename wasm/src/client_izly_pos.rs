@@ -132,7 +132,13 @@ impl IzlyPosClient {
             let reference = DebitReference::for_ticket(&inner.point_of_sale, &id_ticket_entete, 1);
             let req = inner.api.debit(&target, amount, &id_ticket_entete, &reference).map_err(build_error)?;
             let a = call(&req, inner.retry.policy(), izly_pos::parse_debit).await.map_err(|e| call_error(&e))?;
-            to_js(&serde_json::json!({"debit": a.value, "attempts": a.attempts, "reconciled": a.reconciled}))
+            #[derive(serde::Serialize)]
+            struct Debited {
+                debit: izly_pos::Debit,
+                attempts: u32,
+                reconciled: bool,
+            }
+            to_js(&Debited { debit: a.value, attempts: a.attempts, reconciled: a.reconciled })
         })
     }
 }

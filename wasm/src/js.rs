@@ -1,9 +1,10 @@
 //! Values between JavaScript and core, and errors as JavaScript `Error`s with a stable `code`.
 //!
-//! Values cross as JSON text (`JSON.stringify` / `JSON.parse`), so core's serde types, with their
-//! exact decimal reading (money never passes through a binary float inside core), are the one
-//! definition of every shape. A JS number is printed by `JSON.stringify` in its shortest form
-//! (`1.1`, not `1.100000000000000088…`), which is the decimal the caller wrote.
+//! Values cross as JS values (serde-wasm-bindgen), never as JSON text, and core's serde types are
+//! the one definition of every shape. Money is exact both ways: an amount is read from a JS number
+//! through its shortest round-trip text (`1.1`, not `1.100000000000000088…`: the decimal the caller
+//! wrote) or from a decimal string (`"3.30"`), and written as a decimal string with its scale
+//! (`"3.30"`), which every amount fits, unlike a JS number.
 
 use crous_till_core::error_code::ErrorCode;
 use serde::de::DeserializeOwned;
@@ -32,17 +33,13 @@ fn set(target: &js_sys::Error, key: &str, value: &JsValue) {
     let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
 }
 
-/// Reads argument `what` into a core type; a value of the wrong shape is an `input.invalid`
-/// error naming the argument and serde's reason.
+/// Reads argument `what` into a core type; a value of the wrong shape is an `input.invalid` error
+/// naming the argument and serde's reason.
 pub fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsValue> {
     if value.is_undefined() {
         return Err(error("input.missing", &format!("{what} is missing"), None));
     }
-    let text = js_sys::JSON::stringify(value).map_err(|_| {
-        error("input.invalid", &format!("{what} cannot be written as JSON (a cycle or a BigInt?)"), None)
-    })?;
-    let text: String = text.into();
-    serde_json::from_str(&text).map_err(|e| error("input.invalid", &format!("{what}: {e}"), None))
+    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| error("input.invalid", &format!("{what}: {e}"), None))
 }
 
 /// Reads an optional argument (`undefined` or `null` is `None`).
@@ -53,8 +50,14 @@ pub fn from_js_opt<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<O
     from_js(value, what).map(Some)
 }
 
-/// Writes a core value as a plain JS object.
-pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value).map_err(|e| error("internal.serialize", &e.to_string(), None))?;
-    js_sys::JSON::parse(&text).map_err(|_| error("internal.serialize", "JSON.parse refused core's output", None))
+/// Writes a core value as plain JS objects and arrays (`None` as `null`, maps as objects).
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let serializer =
+        serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);
+    value.serialize(&serializer).map_err(|e| error("internal.serialize", &e.to_string(), None))
+}
+
+/// Writes a free-form JSON value (a service's body) with plain JS numbers.
+pub fn json_to_js(value: &serde_json::Value) -> Result<JsValue, JsValue> {
+    to_js(&crous_till_core::plain_json::PlainJson(value))
 }

@@ -44,7 +44,7 @@ test("a student pays a two-article tray by Izly QR code and the Crous API holds 
   assert.deepEqual([holder.Societe, holder.Tarif], [10, 1]);
   const priced = reference.priceCart([{ codeArticle: 100, quantite: 1 }, { codeArticle: 200, quantite: 1 }],
     { codeSociete: holder.Societe, tarif: holder.Tarif }, SALE_AT.slice(0, 10));
-  assert.equal(priced.totalTtc, 3.85); // 3.30 + 0.55, the 2026-27 student prices
+  assert.equal(priced.totalTtc, "3.85"); // 3.30 + 0.55, the 2026-27 student prices
   const before = await sb.balance(camille().id_izly);
   // The ticket's number first (it is the debit's reference), then the debit, then the ticket.
   const draft = reference.buildTicket({ numbering: fresh, sale, pricedCart: priced, payment: { type: "carteBancaire" } });
@@ -62,7 +62,7 @@ test("a student pays a two-article tray by Izly QR code and the Crous API holds 
   assert.deepEqual(delivery, { outcome: "accepted", idTicketEntete: id, attempts: 1 });
   const stored = await sb.get("/sandbox/tickets");
   assert.equal(stored.length, 1);
-  assert.equal(stored[0].ticket.listeReglements[0].montant, 3.85);
+  assert.equal(stored[0].ticket.listeReglements[0].montant, 3.85); // the wire, as the sandbox stored it
   assert.deepEqual(stored[0].ticket.listeLignes.map((l) => l.totalTtc), [3.3, 0.55]);
   // Sent again (a retry after a lost answer): the Crous already has it, which is a delivery.
   assert.equal((await crous.sendTicket(built.ticket, reference)).outcome, "duplicate");
@@ -102,11 +102,11 @@ test("refusals keep their meaning: insufficient balance, blocked account, unknow
 
 test("a tapped card finds its holder's Izly profile; unknown, blocked and expired cards are coded errors", async () => {
   const sarah = await izly.searchCard({ idSupport: "04BA5E00000001", numeroApplicatif: "1000005" });
-  assert.deepEqual([sarah.Societe, sarah.Tarif, sarah.Prenom, sarah.Balance], [10, 97, "Sarah", 20]);
+  assert.deepEqual([sarah.Societe, sarah.Tarif, sarah.Prenom, sarah.Balance], [10, 97, "Sarah", "20.00"]);
   // Her profile's subsidy brings the full meal to 1.00.
   const priced = reference.priceCart([{ codeArticle: 100, quantite: 1 }], { codeSociete: 10, tarif: 97 }, "2026-11-23");
-  assert.equal(priced.totalTtc, 1);
-  assert.equal(priced.lines[0].subvention.montantUnitaire, 2.3);
+  assert.equal(priced.totalTtc, "1.00");
+  assert.equal(priced.lines[0].subvention.montantUnitaire, "2.30");
   await rejectsCode(izly.searchCard({ idSupport: "04DEADBEEF0001", numeroApplicatif: "1999999" }), "izly_pos.unknown_card");
   await rejectsCode(izly.searchCard({ idSupport: "04B10C4ED00001", numeroApplicatif: "1000003" }), "izly_pos.account_blocked");
   await rejectsCode(izly.searchCard({ idSupport: "04E0D0FF000001", numeroApplicatif: "1000006" }), "izly_pos.right_expired");

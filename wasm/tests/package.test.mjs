@@ -39,15 +39,15 @@ function throwsCode(fn, code) {
 
 test("a student's two-article tray is priced at student prices, to the cent", () => {
   const priced = reference.priceCart([{ codeArticle: 100, quantite: 1 }, { codeArticle: 200, quantite: 3 }], STUDENT, DAY);
-  assert.deepEqual(priced.lines.map((l) => [l.codeArticle, l.prixUnitaireTtc, l.totalTtc]), [[100, 3.3, 3.3], [200, 0.5, 1.5]]);
-  assert.equal(priced.totalTtc, 4.8);
+  assert.deepEqual(priced.lines.map((l) => [l.codeArticle, l.prixUnitaireTtc, l.totalTtc]), [[100, "3.30", "3.30"], [200, "0.50", "1.50"]]);
+  assert.equal(priced.totalTtc, "4.80");
   // HT = TTC / 1.10 rounded half-up to the cent, per unit: 3.30 -> 3.00, 0.50 -> 0.45.
-  assert.deepEqual(priced.lines.map((l) => l.prixUnitaireHt), [3, 0.45]);
+  assert.deepEqual(priced.lines.map((l) => l.prixUnitaireHt), ["3.00", "0.45"]);
 });
 
 test("three visitor coffees at 1.20 make 3.60, not 3.5999999999999996", () => {
   const priced = reference.priceCart([{ codeArticle: 200, quantite: "3" }], VISITOR, DAY);
-  assert.equal(priced.totalTtc, 3.6);
+  assert.equal(priced.totalTtc, "3.60");
   assert.equal(0.1 + 0.2 === 0.3, false); // the float trap the package avoids
 });
 
@@ -58,13 +58,13 @@ test("a built ticket passes the checks and hands back the numbering to persist",
   assert.equal(built.ticket.numeroTicket, "2603101");
   assert.deepEqual(built.numbering, { lastIdTicketEntete: 1, day: DAY, daySequence: 1 });
   // A visitor's meal carries the entry fee (article 900, 1.50), a ticket line of its own.
-  assert.deepEqual(built.ticket.listeLignes.map((l) => [l.codeArticle, l.totalTtc]), [[100, 8.1], [900, 1.5]]);
-  assert.deepEqual(built.ticket.listeReglements, [{ codeReglement: 4, montant: 9.6 }]);
+  assert.deepEqual(built.ticket.listeLignes.map((l) => [l.codeArticle, l.totalTtc]), [[100, "8.10"], [900, "1.50"]]);
+  assert.deepEqual(built.ticket.listeReglements, [{ codeReglement: 4, montant: "9.60" }]);
   assert.deepEqual(reference.checkTicket(built.ticket).violations, []);
   const again = reference.buildTicket({ numbering: built.numbering, sale, pricedCart, payment: { type: "carteBancaire" } });
   assert.equal(again.ticket.numeroTicket, "2603102");
   const vat = reference.vatTotals(built.ticket);
-  assert.deepEqual(vat, [{ codeTva: 1, taux: 10, totalHt: 8.72, totalTva: 0.88, totalTtc: 9.6 }]);
+  assert.deepEqual(vat, [{ codeTva: 1, taux: "10.0", totalHt: "8.72", totalTva: "0.88", totalTtc: "9.60" }]);
 });
 
 test("an Izly QR payment needs the customer, and says so with a stable code", () => {
@@ -74,7 +74,7 @@ test("an Izly QR payment needs the customer, and says so with a stable code", ()
   const customer = { codeClient: "6000050617", soldeClient: "12.25", nomClient: "Martin" };
   const built = reference.buildTicket({ numbering: fresh, sale, pricedCart, payment, customer });
   assert.equal(built.ticket.complementaire.codeClient, "6000050617");
-  assert.equal(built.ticket.complementaire.soldeClient, 12.25);
+  assert.equal(built.ticket.complementaire.soldeClient, "12.25");
 });
 
 test("a tampered ticket is reported rule by rule with its JSON path", () => {
@@ -105,7 +105,7 @@ test("bad input is a typed error and changes nothing", () => {
   throwsCode(() => reference.buildTicket({ numbering: fresh, sale: { ...sale, idTypeDistribution: 3 }, pricedCart, payment: { type: "carteBancaire" } }), "input.invalid");
   throwsCode(() => reference.buildTicket({ numbering: fresh, sale, pricedCart, payment: { type: "cheque" } }), "input.invalid");
   // The reference data is unchanged by all of the above.
-  assert.equal(reference.priceCart([{ codeArticle: 100, quantite: 1 }], STUDENT, DAY).totalTtc, 3.3);
+  assert.equal(reference.priceCart([{ codeArticle: 100, quantite: 1 }], STUDENT, DAY).totalTtc, "3.30");
 });
 
 test("an IzlyPay callback is read by core, with exact amount and typed errors", () => {
@@ -117,7 +117,7 @@ test("an IzlyPay callback is read by core, with exact amount and typed errors", 
   });
   const n = pkg.parseIzlyPayCallback({ "content-type": "application/json" }, body);
   assert.equal(n.OperationSMoney.Id, "58601");
-  assert.equal(n.OperationSMoney.Amount, 3.3);
+  assert.equal(n.OperationSMoney.Amount, "3.3");
   assert.equal(n.OperationSMoney.Date, "2026-11-23T12:05:00");
   assert.equal(n.Beneficiary.ClientId, "sandbox-shop");
   assert.equal(n.Error.Code, 0);

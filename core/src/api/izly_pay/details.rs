@@ -57,9 +57,9 @@ pub struct WebPaymentDetails {
     pub customer_client_code: Option<String>,
     pub operation_status: String,
     /// `""` in the example; `null` or an object `{Code, Message}` are read too.
-    #[serde(default)]
+    #[serde(default, serialize_with = "crate::plain_json::option")]
     pub error: Option<serde_json::Value>,
-    #[serde(default)]
+    #[serde(default, serialize_with = "crate::plain_json::option")]
     pub client_parameters: Option<serde_json::Value>,
     #[serde(default)]
     pub message: Option<String>,

@@ -9,4 +9,4 @@ const reference = new Reference({
   articlesSocietesTarifsPeriodes: [{ codeArticle: 100, codeSociete: 10, tarif: 1, idPeriode: 1, prixTtc: "3.30" }],
 });
 const priced = reference.priceCart([{ codeArticle: 100, quantite: 1 }], { codeSociete: 10, tarif: 1 }, "2026-11-23");
-document.body.textContent = `crous-till ${version()}: ${priced.totalTtc.toFixed(2)} €`;
+document.body.textContent = `crous-till ${version()}: ${priced.totalTtc} €`;
