@@ -53,8 +53,11 @@ if [[ ! -x wasm/tools/node_modules/.bin/wasm-opt ]] || ! wasm/tools/node_modules
   log "npm ci in wasm/tools (binaryen, typescript, fake-indexeddb)"
   npm ci --prefix wasm/tools --no-audit --no-fund --loglevel=error
 fi
-log "wasm-opt -Oz ($(stat -c %s "$wasm") bytes before)"
-wasm/tools/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-reference-types --enable-multivalue \
+# CROUS_WASM_NAMES=1 keeps the function names (wasm-opt -g), for a profiler or twiggy.
+names=()
+[[ "${CROUS_WASM_NAMES:-}" == 1 ]] && names=(-g)
+log "wasm-opt -Oz ${names[*]} ($(stat -c %s "$wasm") bytes before)"
+wasm/tools/node_modules/.bin/wasm-opt -Oz "${names[@]}" --enable-bulk-memory --enable-reference-types --enable-multivalue \
   --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
 # The package must not expose `any` to TypeScript users. wasm-bindgen types the raw exports of

@@ -75,6 +75,25 @@ pub struct BuiltTicket {
     pub numbering: NumberingState,
 }
 
+/// What a ticket is built from besides its priced tray: the bindings' `buildTicket` input
+/// (`{numbering, sale, customer?, payment}`), read in one go.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TicketInput {
+    pub numbering: NumberingState,
+    pub sale: SaleContext,
+    #[serde(default)]
+    pub customer: Option<IzlyCustomer>,
+    pub payment: Payment,
+}
+
+impl TicketInput {
+    /// [`build_ticket`] for `cart`.
+    pub fn build(&self, reference: &ReferenceData, cart: &PricedCart) -> Result<BuiltTicket, BuildError> {
+        build_ticket(reference, &self.numbering, &self.sale, cart, self.customer.as_ref(), &self.payment)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BuildError {
     #[error(transparent)]

@@ -143,6 +143,11 @@ pub fn price_cart(
     Ok(PricedCart { profile, lines, total_ttc, total_subventions })
 }
 
+/// Reads a sale day, `YYYY-MM-DD` (the till's local date); the error says what was expected.
+pub fn parse_day(day: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|e| format!("day {day:?}: {e} (YYYY-MM-DD expected)"))
+}
+
 fn sum(mut amounts: impl Iterator<Item = Decimal>) -> Option<Decimal> {
     amounts.try_fold(Decimal::ZERO, |sum, a| sum.checked_add(a).filter(|s| money::in_range(*s)))
 }

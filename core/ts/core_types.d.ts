@@ -86,6 +86,8 @@ export interface BuildTicketInput {
   payment: Payment;
 }
 export interface BuiltTicket { ticket: Ticket; numbering: NumberingState }
+/** `PricedTray.buildTicket`'s input: `BuildTicketInput` without the tray. */
+export type TrayTicketInput = Omit<BuildTicketInput, "pricedCart">;
 
 // The sale engine (core/src/sale): one sale from the tray to the queued ticket.
 /** How the customer pays; a bank card's number is never part of it. */

@@ -1,5 +1,7 @@
-// Calls per second, in one Node process, of ticket building + checking through the addon and
-// through the browser package (wasm/pkg), and of IzlyPay callback parsing through both.
+// Calls per second, in one Node process, through the addon and through the browser package
+// (wasm/pkg): a visitor's 10-line tray priced and built into a ticket (every check run), with the
+// values kept in the package (priceTray → buildTicket handles) and read into JavaScript
+// (priceCart → buildTicket objects); and IzlyPay callback parsing through both.
 // Needs node/crous_till.node (scripts/build-node-addon.sh) and wasm/pkg
 // (scripts/build-wasm-package.sh). Run: node node/bench/addon_vs_wasm.mjs
 import { readFileSync } from "node:fs";
@@ -13,10 +15,12 @@ wasm.initSync({ module: readFileSync(here("../../wasm/pkg/crous_till_bg.wasm")) 
 
 const data = JSON.parse(readFileSync(here("../../sandbox/fixtures/demo.json"), "utf8")).crous.reference;
 const DAY = "2026-11-23";
-const STUDENT = { codeSociete: 10, tarif: 1 };
+const VISITOR = { codeSociete: 8000, tarif: 1 };
 const sale = { versionLogiciel: "bench", idLogiciel: 39, idTypeDistribution: 1, soldAt: `${DAY}T12:05:00+01:00` };
 const numbering = { lastIdTicketEntete: 0, day: null, daySequence: 0 };
-const cart = [{ codeArticle: 100, quantite: 1 }, { codeArticle: 200, quantite: 2 }];
+// A 10-line tray, as in wasm/bench/ticket_bench.mjs.
+const cart = Array.from({ length: 10 }, (_, i) => ({ codeArticle: [100, 200, 300, 400][i % 4], quantite: (i % 3) + 1 }));
+const payment = { type: "carteBancaire" };
 
 function rate(name, fn, seconds = 2) {
   for (let i = 0; i < 200; i++) fn(); // warm-up
@@ -33,18 +37,31 @@ function rate(name, fn, seconds = 2) {
   return perSecond;
 }
 
-function buildAndCheck(pkg) {
+function handles(pkg) {
   const reference = new pkg.Reference(data);
-  const pricedCart = reference.priceCart(cart, STUDENT, DAY);
   return () => {
-    const built = reference.buildTicket({ numbering, sale, pricedCart, payment: { type: "carteBancaire" } });
-    if (reference.checkTicket(built.ticket).violations.length !== 0) throw new Error("invalid ticket");
+    const tray = reference.priceTray(cart, VISITOR, DAY);
+    const draft = tray.buildTicket({ numbering, sale, payment });
+    if (!draft.idTicketEntete) throw new Error("no ticket");
+    tray.free?.();
+    draft.free?.();
+  };
+}
+
+function objects(pkg) {
+  const reference = new pkg.Reference(data);
+  return () => {
+    const pricedCart = reference.priceCart(cart, VISITOR, DAY);
+    return reference.buildTicket({ numbering, sale, pricedCart, payment });
   };
 }
 
 console.log(`Node ${process.version}, ${process.arch}`);
-rate("build + check ticket, addon (napi)", buildAndCheck(addon));
-rate("build + check ticket, wasm package", buildAndCheck(wasm));
+const rows = [
+  ["price + build, handles", handles],
+  ["price + build, objects", objects],
+].map(([what, make]) => [what, rate(`${what}, addon (napi)`, make(addon)), rate(`${what}, wasm package`, make(wasm))]);
+for (const [what, a, w] of rows) console.log(`${what}: addon / wasm = ${(a / w).toFixed(2)}`);
 
 const pay = new addon.IzlyPay({ environment: "http://127.0.0.1:9", appIdentifier: "bench", apiKey: "k" });
 const callback = JSON.stringify({

@@ -27,6 +27,7 @@ pub mod outbox_sqlite;
 pub mod reference;
 pub mod till;
 pub mod till_orders;
+pub mod tray;
 
 use napi_derive::napi;
 

@@ -3,10 +3,11 @@
 //! package, so a till back end builds the very tickets a browser till would.
 
 use crate::js::{from_js, sync, to_js, Failure, Outcome};
+use crate::tray::PricedTray;
 use crous_till_core::builder::{build_ticket, BuildError, IzlyCustomer, Payment, SaleContext};
 use crous_till_core::checks::check_ticket;
 use crous_till_core::numbering::NumberingState;
-use crous_till_core::pricing::{price_cart, CartItem, PricedCart};
+use crous_till_core::pricing::{parse_day, price_cart, CartItem, PricedCart};
 use crous_till_core::receipt::vat_totals;
 use crous_till_core::reference::{CustomerProfile, ReferenceData};
 use crous_till_core::ticket::Ticket;
@@ -47,14 +48,16 @@ impl Reference {
     /// Errors: `pricing.*` (unknown article, no price for the profile and period...).
     #[napi(ts_args_type = "cart: CartItem[], profile: CustomerProfile, day: string", ts_return_type = "PricedCart")]
     pub fn price_cart(&self, env: Env, cart: Unknown, profile: Unknown, day: String) -> napi::Result<Value> {
-        let priced = (|| {
-            let cart: Vec<CartItem> = from_js(&env, cart, "cart")?;
-            let profile: CustomerProfile = from_js(&env, profile, "profile")?;
-            let day = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-                .map_err(|e| Failure::new("input.invalid", format!("day {day:?}: {e} (YYYY-MM-DD expected)")))?;
-            to_js(&price_cart(&self.data, &cart, profile, day).map_err(|e| Failure::of(&e))?)
-        })();
+        let priced = self.priced(&env, cart, profile, &day).and_then(|p| to_js(&p));
         sync(&env, priced)
+    }
+
+    /// `priceCart`, kept in the addon as a `PricedTray` to build its ticket from, without
+    /// reading the lines into JavaScript.
+    #[napi(ts_args_type = "cart: CartItem[], profile: CustomerProfile, day: string")]
+    pub fn price_tray(&self, env: Env, cart: Unknown, profile: Unknown, day: String) -> napi::Result<PricedTray> {
+        let priced = self.priced(&env, cart, profile, &day);
+        sync(&env, priced).map(|cart| PricedTray::new(self.data.clone(), cart))
     }
 
     /// Numbers, fills and checks the ticket of a sale. Returns the ticket and the numbering state
@@ -83,6 +86,13 @@ impl Reference {
 }
 
 impl Reference {
+    fn priced(&self, env: &Env, cart: Unknown, profile: Unknown, day: &str) -> Outcome<PricedCart> {
+        let cart: Vec<CartItem> = from_js(env, cart, "cart")?;
+        let profile: CustomerProfile = from_js(env, profile, "profile")?;
+        let day = parse_day(day).map_err(|e| Failure::new("input.invalid", e))?;
+        price_cart(&self.data, &cart, profile, day).map_err(|e| Failure::of(&e))
+    }
+
     fn build(&self, mut input: serde_json::Map<String, Value>) -> Outcome<Value> {
         fn field<T: serde::de::DeserializeOwned>(input: &mut serde_json::Map<String, Value>, key: &str) -> Outcome<T> {
             let v = input.remove(key).unwrap_or(Value::Null);

@@ -16,6 +16,8 @@ export function jsReference(data) {
     prices: data.articlesSocietesTarifsPeriodes,
     stp: data.societesTarifsPeriodes ?? [],
     st: data.societesTarifs ?? [],
+    subventions: data.subventions ?? [],
+    droitsEntree: data.droitsEntree ?? [],
   };
 }
 
@@ -41,19 +43,76 @@ function vatCode(ref, article, profile, idPeriode) {
 /** HT from TTC, half-up to the cent (core's money::ht_from_ttc). */
 const htFromTtc = (ttc, rate) => cent(ttc.mul(100).div(rate.add(100)));
 
+function inPeriod(ref, idPeriode, day) {
+  if (idPeriode == null) return true;
+  const p = ref.periodes.get(idPeriode);
+  return !!p && p.dateDebut <= day && (!p.dateFin || p.dateFin >= day);
+}
+
+/** The subsidy lowering what `profile` pays for an article (core's pricing/subsidy.rs). */
+function subsidy(ref, codeArticle, profile, day, gross, q) {
+  const rows = ref.subventions.filter((s) => s.codeArticle === codeArticle && s.codeSociete === profile.codeSociete
+    && s.tarif === profile.tarif && inPeriod(ref, s.idPeriode, day));
+  if (!rows.length) return null;
+  if (rows.length > 1) throw new Error(`ambiguous subsidy for ${codeArticle}`);
+  const m = D(rows[0].montant);
+  if (m.isNeg() || !cent(m).eq(m) || m.gt(gross)) throw new Error(`invalid subsidy ${rows[0].codeSubvention}`);
+  return { codeSubvention: rows[0].codeSubvention, libelle: rows[0].libelle, montantUnitaire: m, total: cent(m.mul(q)),
+    prixUnitaireAvantSubventionTtc: gross };
+}
+
+function pricedLine(ref, article, q, codeTva, unitTtc) {
+  const rate = ref.tva.get(codeTva);
+  const ttc = cent(unitTtc);
+  const ht = htFromTtc(ttc, rate);
+  return { codeArticle: article.codeArticle, libelle: article.libelle, quantite: q, codeTva, tauxTva: rate,
+    prixUnitaireTtc: ttc, prixUnitaireHt: ht, totalTtc: cent(ttc.mul(q)), totalHt: cent(ht.mul(q)) };
+}
+
+/** The profile's period on `day` (core's fees::profile_period). */
+function profilePeriod(ref, profile, day) {
+  let best = null;
+  for (const s of ref.stp) {
+    if (s.codeSociete !== profile.codeSociete || s.tarif !== profile.tarif) continue;
+    const p = ref.periodes.get(s.idPeriode);
+    if (!p || !inPeriod(ref, s.idPeriode, day)) continue;
+    if (!best || p.dateDebut > best.start) best = { id: s.idPeriode, start: p.dateDebut };
+  }
+  return best?.id;
+}
+
+/** Entry fees (droits d'entrée) as lines, once per meal (core's pricing/fees.rs). */
+function feeLines(ref, cart, profile, day) {
+  const rows = ref.droitsEntree.filter((d) => d.codeSociete === profile.codeSociete && d.tarif === profile.tarif
+    && inPeriod(ref, d.idPeriode, day)).sort((a, b) => a.codeDroitEntree - b.codeDroitEntree);
+  const lines = [];
+  for (const row of rows) {
+    const article = ref.articles.get(row.codeArticle);
+    if (!article) throw new Error(`unknown article ${row.codeArticle}`);
+    if (cart.some((i) => i.codeArticle === row.codeArticle)) continue;
+    const meals = row.codesArticlesRepas
+      ? cart.filter((i) => row.codesArticlesRepas.includes(i.codeArticle)).reduce((s, i) => s.add(D(i.quantite)), D(0))
+      : D(1);
+    if (meals.isZero()) continue;
+    const codeTva = vatCode(ref, article, profile, profilePeriod(ref, profile, day));
+    lines.push(pricedLine(ref, article, meals, codeTva, D(row.montant)));
+  }
+  return lines;
+}
+
 export function jsPriceCart(ref, cart, profile, day) {
   const lines = cart.map((item) => {
     const article = ref.articles.get(item.codeArticle);
     if (!article) throw new Error(`unknown article ${item.codeArticle}`);
     const q = D(item.quantite);
     const price = currentPrice(ref, item.codeArticle, profile, day);
-    const codeTva = vatCode(ref, article, profile, price.idPeriode);
-    const rate = ref.tva.get(codeTva);
-    const ttc = cent(D(price.prixTtc));
-    const ht = htFromTtc(ttc, rate);
-    return { codeArticle: item.codeArticle, libelle: article.libelle, quantite: q, codeTva, tauxTva: rate,
-      prixUnitaireTtc: ttc, prixUnitaireHt: ht, totalTtc: cent(ttc.mul(q)), totalHt: cent(ht.mul(q)) };
+    const gross = cent(D(price.prixTtc));
+    const subvention = subsidy(ref, item.codeArticle, profile, day, gross, q);
+    const line = pricedLine(ref, article, q, vatCode(ref, article, profile, price.idPeriode), subvention ? gross.sub(subvention.montantUnitaire) : gross);
+    if (subvention) line.subvention = subvention;
+    return line;
   });
+  lines.push(...feeLines(ref, cart, profile, day));
   return { profile, lines, totalTtc: lines.reduce((s, l) => s.add(l.totalTtc), D(0)) };
 }
 

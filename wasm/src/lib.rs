@@ -19,6 +19,7 @@ pub mod js;
 pub mod outbox;
 pub mod sale;
 pub mod till;
+pub mod tray;
 
 use wasm_bindgen::prelude::*;
 

@@ -2,19 +2,21 @@
 //! (pricing, building and checking tickets, the receipt's VAT summary).
 
 use crate::js::{core_error, error, from_js, from_js_opt, to_js};
-use crous_till_core::builder::{build_ticket, BuildError, IzlyCustomer, Payment, SaleContext};
+use crate::tray::{build, PricedTray};
+use crous_till_core::builder::{IzlyCustomer, Payment, SaleContext, TicketInput};
 use crous_till_core::checks::check_ticket;
 use crous_till_core::numbering::NumberingState;
-use crous_till_core::pricing::{price_cart, CartItem, PricedCart};
+use crous_till_core::pricing::{parse_day, price_cart, CartItem, PricedCart};
 use crous_till_core::receipt::vat_totals;
 use crous_till_core::reference::{CustomerProfile, ReferenceData};
 use crous_till_core::ticket::Ticket;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// The reference data of one Crous (what its API serves: tva, articles, prices...), parsed once.
 #[wasm_bindgen]
 pub struct Reference {
-    data: ReferenceData,
+    data: Rc<ReferenceData>,
 }
 
 #[wasm_bindgen]
@@ -22,13 +24,13 @@ impl Reference {
     /// Parses the reference data; a wrong shape throws `input.invalid`.
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "ReferenceData")] data: JsValue) -> Result<Reference, JsValue> {
-        Ok(Reference { data: from_js(&data, "reference data")? })
+        Ok(Reference { data: Rc::new(from_js(&data, "reference data")?) })
     }
 
     /// The reference data, as parsed.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "ReferenceData")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.data)
+        to_js(&*self.data)
     }
 
     /// Prices a tray for a customer profile on a day (`YYYY-MM-DD`, the till's local date).
@@ -40,12 +42,19 @@ impl Reference {
         #[wasm_bindgen(unchecked_param_type = "CustomerProfile")] profile: JsValue,
         day: &str,
     ) -> Result<JsValue, JsValue> {
-        let cart: Vec<CartItem> = from_js(&cart, "cart")?;
-        let profile: CustomerProfile = from_js(&profile, "profile")?;
-        let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
-            .map_err(|e| error("input.invalid", &format!("day {day:?}: {e} (YYYY-MM-DD expected)"), None))?;
-        let priced = price_cart(&self.data, &cart, profile, day).map_err(|e| core_error(&e))?;
-        to_js(&priced)
+        to_js(&self.priced(&cart, &profile, day)?)
+    }
+
+    /// `priceCart`, kept in the package as a [`PricedTray`] to build its ticket from, without
+    /// reading the lines into JavaScript.
+    #[wasm_bindgen(js_name = priceTray)]
+    pub fn price_tray(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CartItem[]")] cart: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CustomerProfile")] profile: JsValue,
+        day: &str,
+    ) -> Result<PricedTray, JsValue> {
+        Ok(PricedTray::new(self.data.clone(), self.priced(&cart, &profile, day)?))
     }
 
     /// Numbers, fills and checks the ticket of a sale. Returns the ticket and the numbering state
@@ -61,13 +70,7 @@ impl Reference {
         let cart: PricedCart = from_js(&prop(&input, "pricedCart")?, "input.pricedCart")?;
         let customer: Option<IzlyCustomer> = from_js_opt(&prop(&input, "customer")?, "input.customer")?;
         let payment: Payment = from_js(&prop(&input, "payment")?, "input.payment")?;
-        match build_ticket(&self.data, &numbering, &sale, &cart, customer.as_ref(), &payment) {
-            Ok(built) => to_js(&built),
-            Err(BuildError::Violations(v)) => {
-                Err(error("ticket.check_failed", "the built ticket fails the Crous checks", Some(to_js(&v)?)))
-            }
-            Err(e) => Err(core_error(&e)),
-        }
+        to_js(&build(&TicketInput { numbering, sale, customer, payment }, &self.data, &cart)?)
     }
 
     /// Runs every Crous check on a ticket against this reference data. Never throws for a bad
@@ -96,6 +99,13 @@ impl Reference {
     /// The parsed reference data, for the API clients.
     pub fn data(&self) -> &ReferenceData {
         &self.data
+    }
+
+    fn priced(&self, cart: &JsValue, profile: &JsValue, day: &str) -> Result<PricedCart, JsValue> {
+        let cart: Vec<CartItem> = from_js(cart, "cart")?;
+        let profile: CustomerProfile = from_js(profile, "profile")?;
+        let day = parse_day(day).map_err(|e| error("input.invalid", &e, None))?;
+        price_cart(&self.data, &cart, profile, day).map_err(|e| core_error(&e))
     }
 }
 
