@@ -60,6 +60,9 @@ log "wasm-opt -Oz ${names[*]} ($(stat -c %s "$wasm") bytes before)"
 wasm/tools/node_modules/.bin/wasm-opt -Oz "${names[@]}" --enable-bulk-memory --enable-reference-types --enable-multivalue \
   --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
+# The entry points (index.js guarded for browsers and bundlers, index.node.js ready in Node) and
+# the exports map.
+node wasm/js/make_entries.mjs wasm/pkg
 # The package must not expose `any` to TypeScript users. wasm-bindgen types the raw exports of
 # the module (`InitOutput`, externref slots nobody calls directly) as `any`: they become `unknown`.
 sed -i -E '/^export interface InitOutput/,/^}/ s/\bany\b/unknown/g' wasm/pkg/crous_till.d.ts
