@@ -84,10 +84,14 @@ impl CrousClient {
         future_to_promise(async move {
             let token = inner.token().await.map_err(|e| call_error(&e))?;
             let mut data = ReferenceData::default();
-            for (resource, request) in inner.api.till_reference_requests(&token) {
-                let resp = crate::fetch::execute(&request, inner.retry.policy())
-                    .await
-                    .map_err(|e| call_error::<CrousError>(&CallError::Executor(e)))?;
+            // Every resource at once: the page is ready as soon as the slowest answers.
+            let requests = inner.api.till_reference_requests(&token);
+            let policy = inner.retry.policy();
+            let answers =
+                futures_util::future::join_all(requests.iter().map(|(_, r)| crate::fetch::execute(r, policy.clone())))
+                    .await;
+            for ((resource, _), answer) in requests.into_iter().zip(answers) {
+                let resp = answer.map_err(|e| call_error::<CrousError>(&CallError::Executor(e)))?;
                 crous::parse_into(
                     &mut data,
                     resource,

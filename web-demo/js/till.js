@@ -130,16 +130,19 @@ async function pay(method) {
 }
 
 async function main() {
-  await ready;
-  const config = (state.config = await loadConfig());
+  // What does not depend on each other runs at once: the module and the config, then the
+  // reference download and the till's IndexedDB store (tests/browser/bench/page_ready.bench.mjs).
+  const [, config] = await Promise.all([ready, loadConfig()]);
+  state.config = config;
   $("till-label").textContent = `${config.tillLabel} (${config.pointOfSale})`;
   state.crous = new CrousClient({ baseUrl: config.crousBaseUrl, pointOfSale: config.pointOfSale, installationKey: config.installationKey, software: config.software });
+  const store = openIndexedDbOutboxStore(config.pointOfSale);
   state.data = await state.crous.referenceData();
   state.reference = new Reference(state.data);
   const { cleAuthentificationIzly } = await state.crous.caisse();
   state.izly = new IzlyPosClient({ baseUrl: config.izlyPosBaseUrl, pointOfSale: config.pointOfSale, izlyKey: cleAuthentificationIzly });
   state.esipay = new EsipayClient({ baseUrl: config.esipayBaseUrl, uuid: config.esipayUuid });
-  state.till = await state.crous.openTill(await openIndexedDbOutboxStore(config.pointOfSale), state.reference);
+  state.till = await state.crous.openTill(await store, state.reference);
   state.till.setIzly(state.izly);
   state.till.setEsipay(state.esipay);
   state.outbox = startPumping({ till: state.till, onView: (view) => renderQueue($("queue"), view), onError: (e) => showError(e, "File des tickets") });
@@ -168,6 +171,7 @@ async function main() {
     onQrCode: (text) => ($("qr-text").value = text), onError: (e) => showError(e, "Appli Izly") });
   render();
   document.body.dataset.ready = "true";
+  performance.mark("crous-till-ready"); // tests/browser/bench/page_ready.bench.mjs reads it
   await startCardReader({ url: config.bridgeUrl, status: $("reader-status"), buttons: $("tap-buttons"),
     onCard: (read) => identifyCard(read), onError: (e) => showError(e, "Carte") });
   document.body.dataset.reader = "ready";
