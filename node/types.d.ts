@@ -38,7 +38,7 @@ export interface IzlyPayOrder {
   message?: string; software?: number;
 }
 export interface OperationSMoney {
-  Id: string; IdTransactionDebitIzly: string | null; Amount: number; Date: string | null; Status: string | null;
+  Id: string; IdTransactionDebitIzly: string | null; Amount: Amount; Date: string | null; Status: string | null;
   Message: string | null; ClientOrderId: string | null; CallbackParameters: string | null;
 }
 export interface IzlyPayInit {
@@ -46,13 +46,13 @@ export interface IzlyPayInit {
   Beneficiary: { Id: string | null; ClientId: string | null } | null;
 }
 export interface WebPaymentDetails {
-  OperationId: string; IdTransactionDebitIzly: string | null; Amount: number; BeneficiarySmoneyId: string | null;
+  OperationId: string; IdTransactionDebitIzly: string | null; Amount: Amount; BeneficiarySmoneyId: string | null;
   BeneficiaryClientId: string | null; CustomerSmoneyId: string | null; CustomerEmail: string | null;
   CustomerClientCode: string | null; OperationStatus: "Waiting" | "Completed" | "Refund" | "Refunded" | string;
   Error: unknown; ClientParameters: unknown; Message: string | null; PaymentDate: string | null; OrderId: string | null;
 }
 export interface IzlyPayRefund {
-  OperationId: string; IdTransactionDebitIzly: string | null; RefundDate: string | null; Amount: number;
+  OperationId: string; IdTransactionDebitIzly: string | null; RefundDate: string | null; Amount: Amount;
   OperationStatus: string; ClientOrderId: string | null;
 }
 export interface IzlyPayCallback {
@@ -81,7 +81,7 @@ export interface TicketAccepted { status: number; body: unknown }
 
 // Izly POS
 export interface RightHolder {
-  RightHolderId: string; IdIzly?: string; CodeClient: string; Societe: number; Tarif: number; Balance?: number;
+  RightHolderId: string; IdIzly?: string; CodeClient: string; Societe: number; Tarif: number; Balance?: Amount;
   Nom?: string; Prenom?: string; Email?: string; CodeCrous?: string; RneEtablissement?: string;
   NumeroAffectation?: string; DateFinValidite?: string;
 }
@@ -98,7 +98,7 @@ interface DebitCommon {
 export interface QrCodeDebit extends DebitCommon { qrCode: string }
 export interface CardDebit extends DebitCommon { idSupport: string; numeroApplicatif: string; sam?: string }
 export interface IzlyDebit {
-  IdTransactionIzly: string; Reference?: string; Amount: number; Balance?: number; Date?: string; CodeClient?: string;
+  IdTransactionIzly: string; Reference?: string; Amount: Amount; Balance?: Amount; Date?: string; CodeClient?: string;
 }
 
 // The sale engine (Till)

@@ -21,9 +21,24 @@ pub const CENT_SCALE: u32 = 2;
 /// refused as an overflow rather than rounded.
 pub const MAX_AMOUNT: Decimal = Decimal::from_parts(0xFFFF_FFFF, 0x001F_FFFF, 0, false, 2);
 
-/// True when `value` is within ±[`MAX_AMOUNT`].
+/// [`MAX_AMOUNT`] in cents.
+const MAX_CENTS: u128 = (1 << 53) - 1;
+
+/// True when `value` is within ±[`MAX_AMOUNT`]. Compared on the integer mantissa (value =
+/// mantissa / 10^scale), which every check and line total runs: no `Decimal` rescaling.
 pub fn in_range(value: Decimal) -> bool {
-    value.abs() <= MAX_AMOUNT
+    let mantissa = value.mantissa().unsigned_abs();
+    let scale = value.scale();
+    if scale <= CENT_SCALE {
+        mantissa.checked_mul(10u128.pow(CENT_SCALE - scale)).is_some_and(|cents| cents <= MAX_CENTS)
+    } else {
+        // |value| ≤ MAX ⇔ mantissa ≤ MAX_CENTS · 10^(scale − 2); beyond u128 that bound exceeds
+        // any mantissa (at most 2^96).
+        10u128
+            .checked_pow(scale - CENT_SCALE)
+            .and_then(|p| p.checked_mul(MAX_CENTS))
+            .is_none_or(|limit| mantissa <= limit)
+    }
 }
 
 /// Rounds half-up to the cent.
@@ -35,7 +50,8 @@ pub fn round_cent(value: Decimal) -> Decimal {
 
 /// True when `value` has no more than two significant decimals (1.10 and 1.1 do, 1.105 doesn't).
 pub fn is_whole_cents(value: Decimal) -> bool {
-    value.normalize().scale() <= CENT_SCALE
+    let scale = value.scale();
+    scale <= CENT_SCALE || value.mantissa() % 10i128.pow(scale - CENT_SCALE) == 0
 }
 
 /// `unit × quantity` rounded to the cent, or `None` beyond [`MAX_AMOUNT`].
@@ -68,7 +84,30 @@ pub fn ht_from_ttc(ttc: Decimal, rate_percent: Decimal) -> Option<Decimal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use rust_decimal_macros::dec;
+
+    proptest! {
+        /// The integer forms agree with the plain `Decimal` definitions, over every scale.
+        #[test]
+        fn range_and_cents_match_their_decimal_definitions(lo in any::<u32>(), mid in any::<u32>(), hi in any::<u32>(),
+                                                            negative in any::<bool>(), scale in 0u32..=28) {
+            let value = Decimal::from_parts(lo, mid % 4, hi % 2, negative, scale);
+            prop_assert_eq!(in_range(value), value.abs() <= MAX_AMOUNT, "{}", value);
+            prop_assert_eq!(is_whole_cents(value), value.normalize().scale() <= CENT_SCALE, "{}", value);
+            let big = Decimal::from_parts(lo, mid, hi, negative, scale);
+            prop_assert_eq!(in_range(big), big.abs() <= MAX_AMOUNT, "{}", big);
+            prop_assert_eq!(is_whole_cents(big), big.normalize().scale() <= CENT_SCALE, "{}", big);
+        }
+    }
+
+    #[test]
+    fn range_limits() {
+        assert!(in_range(MAX_AMOUNT) && in_range(-MAX_AMOUNT));
+        assert!(!in_range(MAX_AMOUNT + dec!(0.01)));
+        assert!(in_range(dec!(90071992547409.9100000)) && !in_range(dec!(90071992547409.9100001)));
+        assert!(is_whole_cents(dec!(1.1000)) && !is_whole_cents(dec!(1.1050)));
+    }
 
     #[test]
     fn ht_from_ttc_known_values() {

@@ -44,19 +44,19 @@ export interface CustomerProfile { codeSociete: number; tarif: number }
 export interface CartItem { codeArticle: number; quantite: Amount }
 /** Prices are net (what is paid); a subsidised line keeps its gross price in `subvention`. */
 export interface PricedLine {
-  codeArticle: number; libelle: string; quantite: number; codeTva: number; tauxTva: number;
-  prixUnitaireTtc: number; prixUnitaireHt: number; totalTtc: number; totalHt: number;
+  codeArticle: number; libelle: string; quantite: Amount; codeTva: number; tauxTva: Amount;
+  prixUnitaireTtc: Amount; prixUnitaireHt: Amount; totalTtc: Amount; totalHt: Amount;
   subvention?: AppliedSubvention;
   /** Set on an entry-fee line that priceCart added after the tray's lines. */
   droitEntree?: AppliedDroitEntree;
 }
 export interface AppliedSubvention {
-  codeSubvention: number; libelle: string; montantUnitaire: number; total: number;
-  prixUnitaireAvantSubventionTtc: number;
+  codeSubvention: number; libelle: string; montantUnitaire: Amount; total: Amount;
+  prixUnitaireAvantSubventionTtc: Amount;
 }
 export interface AppliedDroitEntree { codeDroitEntree: number; codeTypeDroitEntree: number; libelle: string }
 /** totalTtc: what is paid (fees included, subsidies deducted); totalSubventions: what the Crous pays on top. */
-export interface PricedCart { profile: CustomerProfile; lines: PricedLine[]; totalTtc: number; totalSubventions: number }
+export interface PricedCart { profile: CustomerProfile; lines: PricedLine[]; totalTtc: Amount; totalSubventions: Amount }
 
 /** The counters of one point of sale; persist the one buildTicket returns. */
 export interface NumberingState { lastIdTicketEntete: number; day: string | null; daySequence: number }
@@ -97,7 +97,7 @@ export type PaymentMethod =
   | { type: "esipay" }
   | { type: "izlyPay"; clientOrderId: string; operationId: string };
 export type PaymentProof =
-  | { type: "izly"; idTransactionIzly: string; balance?: number; codeClient?: string }
+  | { type: "izly"; idTransactionIzly: string; balance?: Amount; codeClient?: string }
   | { type: "esipay"; transaction?: string };
 export type SaleState =
   | { state: "paymentPending" }
@@ -106,14 +106,14 @@ export type SaleState =
   | { state: "toCheck"; code: string; message: string };
 export type SaleRecord = SaleState & {
   pointOfSale: PointOfSaleIds; idTicketEntete: string; numeroTicket: string; sale: SaleContext; cart: PricedCart;
-  customer?: IzlyCustomer; method: PaymentMethod; reference: string; amount: number;
+  customer?: IzlyCustomer; method: PaymentMethod; reference: string; amount: Amount;
   openedAt: number; settledAt?: number; revision: number;
 };
 export interface NumberingRecord { pointOfSale: PointOfSaleIds; numbering: NumberingState; revision: number }
 export interface SaleInput {
   cart: CartItem[]; profile: CustomerProfile; customer?: IzlyCustomer | null; method: PaymentMethod; sale: SaleContext;
 }
-export interface PaymentOrder { idTicketEntete: string; numeroTicket: string; amount: number; method: PaymentMethod; reference: string }
+export interface PaymentOrder { idTicketEntete: string; numeroTicket: string; amount: Amount; method: PaymentMethod; reference: string }
 export type PaymentOutcome =
   | { outcome: "paid"; payment: PaymentProof }
   | { outcome: "declined"; code: string; message: string }
@@ -131,7 +131,7 @@ export type WebOrderState =
   | { state: "toCheck"; code: string; message: string; operationId?: string };
 export type WebOrderRecord = WebOrderState & {
   pointOfSale: PointOfSaleIds; clientOrderId: string; sale: SaleContext; cart: PricedCart; customer?: IzlyCustomer;
-  amount: number; openedAt: number; settledAt?: number; revision: number;
+  amount: Amount; openedAt: number; settledAt?: number; revision: number;
 };
 
 /** The Crous `tickets` resource (specs 001), field for field. */
@@ -164,10 +164,10 @@ export interface Violation { code: ViolationCode; path: string; message: string 
 export interface CheckReport { violations: Violation[] }
 /** One printed receipt line (core's receipt_lines). */
 export interface ReceiptLine {
-  libelle: string; quantite: number; prixUnitaireTtc: number; totalTtc: number;
-  prixUnitaireAvantSubventionTtc?: number; dontSubvention?: number; droitEntree: boolean;
+  libelle: string; quantite: Amount; prixUnitaireTtc: Amount; totalTtc: Amount;
+  prixUnitaireAvantSubventionTtc?: Amount; dontSubvention?: Amount; droitEntree: boolean;
 }
-export interface VatTotal { codeTva: number; taux: number | null; totalHt: number; totalTva: number; totalTtc: number }
+export interface VatTotal { codeTva: number; taux: Amount | null; totalHt: Amount; totalTva: Amount; totalTtc: Amount }
 
 // The ticket outbox's queue as both packages show it (core's outbox view)
 export type OutboxStatus = "pending" | "sending" | "delivered" | "refused";

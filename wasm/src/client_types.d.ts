@@ -29,12 +29,12 @@ export interface IzlyPosClientOptions extends RetryOptions {
 /** searchQRCode's and searchCard's answer (PascalCase as the service sends it). */
 export interface RightHolder {
   RightHolderId: string; IdIzly?: string; CodeClient: string; Societe: number; Tarif: number;
-  Balance?: number; Nom?: string; Prenom?: string; Email?: string; CodeCrous?: string;
+  Balance?: Amount; Nom?: string; Prenom?: string; Email?: string; CodeCrous?: string;
   RneEtablissement?: string; NumeroAffectation?: string; DateFinValidite?: string;
 }
 export interface IzlyCard { idSupport: string; numeroApplicatif: string; sam?: string }
 export interface Debit {
-  IdTransactionIzly: string; Reference?: string; Amount: number; Balance?: number; Date?: string; CodeClient?: string;
+  IdTransactionIzly: string; Reference?: string; Amount: Amount; Balance?: Amount; Date?: string; CodeClient?: string;
 }
 /** A debit's result with how it was obtained (reconciled: the answer was lost and the look-up found it). */
 export interface DebitResult { debit: Debit; attempts: number; reconciled: boolean }
@@ -46,7 +46,7 @@ export interface EsipayResult { body: string; attempts: number }
 /** IzlyPay's callback as core reads it (the spec's names; Amount in euros; Date in ISO 8601). */
 export interface IzlyPayCallback {
   OperationSMoney: {
-    Id: string; IdTransactionDebitIzly: string | null; Amount: number; Date: string | null; Status: string | null;
+    Id: string; IdTransactionDebitIzly: string | null; Amount: Amount; Date: string | null; Status: string | null;
     Message: string | null; ClientOrderId: string | null; CallbackParameters: string | null;
   };
   Beneficiary: { Id: string | null; ClientId: string | null } | null;

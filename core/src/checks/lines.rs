@@ -7,7 +7,7 @@ use crate::money::{ht_from_ttc, line_total};
 use crate::reference::ReferenceData;
 use crate::ticket::{LigneTicket, Ticket};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 pub(super) fn check(t: &Ticket, reference: Option<&ReferenceData>, out: &mut Vec<Violation>) {
     let lines = match &t.liste_lignes {
@@ -24,7 +24,7 @@ pub(super) fn check(t: &Ticket, reference: Option<&ReferenceData>, out: &mut Vec
             return;
         }
     };
-    let mut first_seen: HashMap<u32, usize> = HashMap::new();
+    let mut first_seen: BTreeMap<u32, usize> = BTreeMap::new();
     for (i, line) in lines.iter().enumerate() {
         let p = |field| ItemField { list: "listeLignes", index: i, field };
         if let Some(&n) = required(out, &line.numero_ligne, p("numeroLigne")) {

@@ -13,7 +13,7 @@ export async function shop(headers: IncomingHeaders, body: Uint8Array): Promise<
   const pay = new IzlyPay({ environment, appIdentifier: "sandbox-shop", apiKey: "k", retry });
   const started = await pay.init({ amount: "3.30", clientOrderId: "A1", software: 39 });
   const url: string = started.PaymentAuthorizationUrl;
-  const amount: number = started.OperationSMoney.Amount;
+  const amount = started.OperationSMoney.Amount; // an exact decimal string
   const named: string | null = pay.parseCallback(headers, body).OperationSMoney.ClientOrderId;
   const outcome: IzlyPayCallbackOutcome = await pay.confirmCallback(headers, body, { clientOrderId: named ?? "", amount });
   if (!outcome.confirmed && outcome.error) seen.push(outcome.error.code, url);
