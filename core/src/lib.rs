@@ -53,6 +53,7 @@ pub mod checks;
 pub mod error_code;
 pub mod exact_decimal;
 pub mod journal;
+pub mod js_reader;
 pub mod lenient;
 pub mod money;
 pub mod numbering;

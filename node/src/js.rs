@@ -119,7 +119,8 @@ pub fn json_text(env: &Env, value: Unknown, what: &str) -> Outcome<String> {
 /// the argument and serde's reason. Inputs still cross as JSON text (`JSON.stringify`): napi's
 /// serde reader takes ~1.5 µs per small object (a 10-line cart costs more than pricing it), where
 /// V8's JSON.stringify and serde_json take a fraction of that; core's types refuse unknown fields
-/// either way.
+/// either way. Core's `js_reader` (which the browser package uses) over raw napi calls is the
+/// way out of JSON text here too.
 pub fn from_js<T: DeserializeOwned>(env: &Env, value: Unknown, what: &str) -> Outcome<T> {
     let text = json_text(env, value, what)?;
     serde_json::from_str(&text).map_err(|e| Failure::new("input.invalid", format!("{what}: {e}")))

@@ -33,6 +33,13 @@ for (const [name, pkg] of packages) {
     assert.deepEqual(reference.checkTicket(draft.ticket).violations, []);
   });
 
+  test(`${name}: arguments are read as their JSON would be: undefined is absent, a Date is its ISO text`, () => {
+    const tray = reference.priceTray([{ codeArticle: 100, quantite: 1, note: undefined }], VISITOR, DAY);
+    const at = new Date("2026-03-10T11:05:00Z");
+    const draft = tray.buildTicket({ numbering, sale: { ...sale, soldAt: at }, customer: undefined, payment });
+    assert.equal(draft.ticket.date.slice(0, 19), "2026-03-10T11:05:00");
+  });
+
   test(`${name}: a tray that cannot be priced or built is a coded error`, () => {
     const code = (fn) => {
       try {
