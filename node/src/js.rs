@@ -1,16 +1,15 @@
 //! Values between JavaScript and core, and errors as JavaScript `Error`s with a stable `code`.
 //!
 //! Results cross as JS values: a `serde_json::Value` tree (money as strings there, see core's
-//! `exact_decimal::as_strings`) that napi turns into objects, no JSON text. Arguments, for now,
-//! cross as JSON text (see [`from_js`]). Core's serde types are the one definition of every shape.
+//! `exact_decimal::as_strings`) that napi turns into objects; arguments are read by core's
+//! `js_reader` (see [`from_js`]): no JSON text either way. Core's serde types are the one
+//! definition of every shape.
 //! Money is exact both ways: an amount is read from a JS number through its shortest round-trip
 //! text (`1.1`: the decimal the caller wrote) or from a decimal string (`"3.30"`), and written as a
 //! decimal string with its scale (`"3.30"`), which every amount fits, unlike a JS number.
 
 use crous_till_core::error_code::ErrorCode;
-use napi::bindgen_prelude::{
-    FromNapiValue, Function, JsObjectValue, JsValue, Object, PromiseRaw, ToNapiValue, Unknown,
-};
+use napi::bindgen_prelude::{JsObjectValue, JsValue, PromiseRaw, ToNapiValue, Unknown};
 use napi::{Env, Status, ValueType};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -94,36 +93,18 @@ pub fn sync<T>(env: &Env, outcome: Outcome<T>) -> napi::Result<T> {
     outcome.map_err(|f| f.into_napi(env))
 }
 
-fn json_function<'e>(env: &'e Env, name: &str) -> napi::Result<Function<'e, Unknown<'e>, Unknown<'e>>> {
-    let json: Object = env.get_global()?.get_named_property_unchecked("JSON")?;
-    json.get_named_property_unchecked(name)
-}
-
-/// The JSON text of argument `what` (`JSON.stringify`); `undefined` is `input.missing`.
-pub fn json_text(env: &Env, value: Unknown, what: &str) -> Outcome<String> {
+/// Reads argument `what` into a core type through core's `js_reader` over raw napi calls (no JSON
+/// text: every own key read, `undefined` absent, `toJSON` honoured); `undefined` is
+/// `input.missing`, a value of the wrong shape `input.invalid`, naming the argument and serde's
+/// reason.
+pub fn from_js<T: DeserializeOwned>(env: &Env, value: Unknown, what: &str) -> Outcome<T> {
     let shape = value.get_type().map_err(|e| Failure::new("input.invalid", format!("{what}: {e}")))?;
     if shape == ValueType::Undefined {
         return Err(Failure::new("input.missing", format!("{what} is missing")));
     }
-    let cannot = || Failure::new("input.invalid", format!("{what} cannot be written as JSON (a cycle or a BigInt?)"));
-    let stringify = json_function(env, "stringify").map_err(|_| cannot())?;
-    let text = stringify.call(value).map_err(|_| cannot())?;
-    if text.get_type().map_err(|_| cannot())? != ValueType::String {
-        return Err(cannot());
-    }
-    // SAFETY: `text` is a live napi value of this env, just checked to be a string.
-    unsafe { String::from_napi_value(env.raw(), text.raw()) }.map_err(|_| cannot())
-}
-
-/// Reads argument `what` into a core type; a value of the wrong shape is `input.invalid`, naming
-/// the argument and serde's reason. Inputs still cross as JSON text (`JSON.stringify`): napi's
-/// serde reader takes ~1.5 µs per small object (a 10-line cart costs more than pricing it), where
-/// V8's JSON.stringify and serde_json take a fraction of that; core's types refuse unknown fields
-/// either way. Core's `js_reader` (which the browser package uses) over raw napi calls is the
-/// way out of JSON text here too.
-pub fn from_js<T: DeserializeOwned>(env: &Env, value: Unknown, what: &str) -> Outcome<T> {
-    let text = json_text(env, value, what)?;
-    serde_json::from_str(&text).map_err(|e| Failure::new("input.invalid", format!("{what}: {e}")))
+    // SAFETY: `value` is an argument of the running call, live while it is read here.
+    let source = unsafe { crate::js_value::NapiValue::new(env.raw(), value.raw()) };
+    crous_till_core::js_reader::read(source).map_err(|e| Failure::new("input.invalid", format!("{what}: {e}")))
 }
 
 /// Reads an optional argument (`undefined` or `null` is `None`).

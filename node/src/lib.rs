@@ -22,6 +22,7 @@ pub mod izly_connect;
 pub mod izly_pay;
 pub mod izly_pos;
 pub mod js;
+pub mod js_value;
 pub mod outbox;
 pub mod outbox_sqlite;
 pub mod reference;
