@@ -1,5 +1,5 @@
-//! One serde reader of JavaScript values, for the bindings (the browser package reads JS values
-//! through it; the Node addon can): arguments cross as values, not as JSON text, and core's serde
+//! One serde reader of JavaScript values, for both bindings (the browser package over js_sys, the
+//! Node addon over raw napi calls): arguments cross as values, not as JSON text, and core's serde
 //! types stay the one definition of every shape.
 //!
 //! It follows what `JSON.stringify` would have kept, so that core's types read a value as they
