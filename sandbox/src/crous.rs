@@ -1,12 +1,14 @@
-//! The Crous API (VEM) as core builds it (`crous_till_core::api::crous`): authenticate with a
+//! The Crous API (VEM) as specs 001 and public-facts.md describe it, read with the sandbox's own
+//! literals (`crate::wire`; core's Crous ticket rules, `check_ticket`, judge tickets): authenticate with a
 //! point of sale's installation key, the caisse, the reference resources, and tickets checked
 //! with core's `check_ticket` and refused as duplicates by idTicketEntete.
 //!
-//! Errors use the shape core reads, `{"errors":[{"code","message","field"}]}`: 400 bad request,
+//! Errors use the shape `{"errors":[{"code","message","field"}]}` (our choice, docs/api-choices.md): 400 bad request,
 //! 401 no or expired token, 403 another point of sale's key or path, 404 unknown resource,
 //! 409 duplicate ticket, 422 ticket failing the checks.
 
 use crate::util::{header_str, json, media_type, now_ms, now_rfc3339, token};
+use crate::wire::{percent_decode, CrousResource as Resource, CROUS_ENV_PREPRODUCTION};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -14,9 +16,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use crous_till_core::api::crous::paths::Resource;
-use crous_till_core::api::crous::ENV_PREPRODUCTION;
-use crous_till_core::api::encoding::decode_component;
 use crous_till_core::checks::check_ticket;
 use crous_till_core::point_of_sale::PointOfSale;
 use crous_till_core::ticket::Ticket;
@@ -57,7 +56,7 @@ fn query_pairs(q: &Option<String>) -> Vec<(String, String)> {
         .filter(|p| !p.is_empty())
         .filter_map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            Some((decode_component(k, true)?, decode_component(v, true)?))
+            Some((percent_decode(k, true)?, percent_decode(v, true)?))
         })
         .collect()
 }
@@ -78,7 +77,7 @@ async fn authenticate(State(st): State<AppState>, headers: HeaderMap, body: Byte
     let (Some(env), Some(app_id), Some(secret)) = (text("env"), text("appId"), text("appSecret")) else {
         return bad_request("env, appId and appSecret are mandatory strings", None);
     };
-    if env != ENV_PREPRODUCTION {
+    if env != CROUS_ENV_PREPRODUCTION {
         return error(
             StatusCode::BAD_REQUEST,
             "bad_env",
@@ -207,7 +206,7 @@ async fn caisse(
 }
 
 fn resource(segment: &str) -> Option<Resource> {
-    Resource::ALL.into_iter().find(|r| r.segment() == segment)
+    Resource::from_segment(segment)
 }
 
 async fn reference(

@@ -14,6 +14,7 @@
 //! (the codes are the sandbox's, listed in [`codes`]).
 
 use crate::util::{euros, header_str, json, media_type, now_ms, now_rfc3339};
+use crate::wire::percent_decode;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -22,7 +23,6 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use base64::Engine;
-use crous_till_core::api::encoding::decode_component;
 use crous_till_core::api::izly_pos::wire;
 use crous_till_core::api::xpollens::CODE_OPERATION_NOT_FOUND;
 use crous_till_core::point_of_sale::PointOfSale;
@@ -166,7 +166,7 @@ async fn search_qr_code(State(st): State<AppState>, RawQuery(q): RawQuery, heade
 fn query_param(q: Option<&str>, name: &str) -> Option<String> {
     q.unwrap_or("").split('&').find_map(|p| {
         let (k, v) = p.split_once('=')?;
-        (k == name).then(|| decode_component(v, true)).flatten()
+        (k == name).then(|| percent_decode(v, true)).flatten()
     })
 }
 

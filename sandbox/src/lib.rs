@@ -28,6 +28,7 @@ pub mod izly_pos;
 pub mod openapi;
 pub mod store;
 mod util;
+pub mod wire;
 
 pub use fixtures::Fixtures;
 

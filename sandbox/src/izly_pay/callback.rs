@@ -144,22 +144,33 @@ pub async fn deliver(st: &AppState, id: i64) -> rusqlite::Result<Option<Delivery
     Ok(Some(delivery))
 }
 
-/// `POST /sandbox/izly/callback`: the demo partner's callback URL. Answers core's
-/// `callback_ok_answer` (200, `{"Code":0,"ErrorMessage":""}`) when core's `parse_callback` reads
-/// the body, else core's `callback_error_answer` (400).
+/// `POST /sandbox/izly/callback`: the demo partner's callback URL, read as specs 002 describes
+/// it: a JSON body (`Content-Type: application/json`) holding an `OperationSMoney` object. Answers
+/// as the spec asks: 200 with `{"Code": 0, "ErrorMessage": ""}`, else 400 with a non-zero `Code`
+/// and the reason.
 pub fn demo_callback(headers: &axum::http::HeaderMap, body: &[u8]) -> axum::response::Response {
-    use crous_till_core::api::izly_pay::{callback_error_answer, callback_ok_answer, parse_callback};
-    let h: Vec<(String, String)> =
-        headers.iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned())).collect();
-    let answer = match parse_callback(&h, body) {
-        Ok(_) => callback_ok_answer(),
-        Err(e) => callback_error_answer(400, 1, &e.to_string()),
+    let json_body = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .is_some_and(|m| m == "application/json" || m.ends_with("+json"));
+    let refusal = if !json_body {
+        Some("Content-Type doit être application/json".to_owned())
+    } else {
+        match serde_json::from_slice::<serde_json::Value>(body) {
+            Ok(v) if v.get("OperationSMoney").is_some_and(serde_json::Value::is_object) => None,
+            Ok(_) => Some("OperationSMoney manquant".to_owned()),
+            Err(e) => Some(format!("corps illisible : {e}")),
+        }
     };
-    let status = axum::http::StatusCode::from_u16(answer.status).unwrap_or(axum::http::StatusCode::BAD_REQUEST);
+    let (status, answer) = match refusal {
+        None => (axum::http::StatusCode::OK, serde_json::json!({"Code": 0, "ErrorMessage": ""})),
+        Some(why) => (axum::http::StatusCode::BAD_REQUEST, serde_json::json!({"Code": 1, "ErrorMessage": why})),
+    };
     axum::response::IntoResponse::into_response((
         status,
         [(axum::http::header::CONTENT_TYPE, "application/json")],
-        answer.body,
+        answer.to_string(),
     ))
 }
 

@@ -9,12 +9,12 @@ use super::record::french_date;
 use super::{authorized, bad_request, codes, internal, status};
 use crate::izly_pos::{xerror, ACCEPTED_CONTENT_TYPES};
 use crate::util::{euros_text, json, media_type, now_ms, now_rfc3339, token};
+use crate::wire::XPOLLENS_JSON as CONTENT_TYPE;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use crous_till_core::api::izly_pay::CONTENT_TYPE;
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 

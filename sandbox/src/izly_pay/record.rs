@@ -107,7 +107,7 @@ fn parse(rfc3339: &str) -> Option<chrono::NaiveDateTime> {
 
 /// `03/05/2021 15:37:30` (init answer and callback `Date`), UTC.
 pub fn french_date(rfc3339: &str) -> Option<String> {
-    parse(rfc3339).map(|d| d.format(crous_till_core::api::izly_pay::dates::FRENCH_FORMAT).to_string())
+    parse(rfc3339).map(|d| d.format(crate::wire::FRENCH_DATE).to_string())
 }
 
 /// `2021-12-09T18:53:34` (details `PaymentDate`, refund `RefundDate`), UTC, no offset as in the spec.
@@ -127,8 +127,7 @@ impl Payment {
 
     /// The hosted page, as a path with its token.
     pub fn page_path(&self) -> String {
-        let mut path =
-            format!("{}/{}/Authorize?token={}", crous_till_core::api::izly_pay::PATH_WEB_PAYMENTS, self.id, self.token);
+        let mut path = format!("{}/{}/Authorize?token={}", crate::wire::PATH_WEB_PAYMENTS, self.id, self.token);
         if let Some(s) = &self.software {
             path.push_str(&format!("&software={s}"));
         }

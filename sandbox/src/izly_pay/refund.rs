@@ -10,11 +10,11 @@ use super::{authorized, bad_request, codes, internal, not_found, operation_id, s
 use crate::izly_connect::params::Params;
 use crate::izly_pos::xerror;
 use crate::util::{euros, json, now_rfc3339};
+use crate::wire::XPOLLENS_JSON as CONTENT_TYPE;
 use crate::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use crous_till_core::api::izly_pay::CONTENT_TYPE;
 use rusqlite::params;
 use serde_json::json;
 
