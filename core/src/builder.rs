@@ -87,6 +87,26 @@ pub struct TicketInput {
     pub payment: Payment,
 }
 
+/// The bindings' `Reference.buildTicket` input: a priced tray and what [`TicketInput`] holds
+/// (other keys are ignored, as they always were there).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BuildTicketInput {
+    pub priced_cart: PricedCart,
+    pub numbering: NumberingState,
+    pub sale: SaleContext,
+    #[serde(default)]
+    pub customer: Option<IzlyCustomer>,
+    pub payment: Payment,
+}
+
+impl BuildTicketInput {
+    /// [`build_ticket`] for its tray.
+    pub fn build(&self, reference: &ReferenceData) -> Result<BuiltTicket, BuildError> {
+        build_ticket(reference, &self.numbering, &self.sale, &self.priced_cart, self.customer.as_ref(), &self.payment)
+    }
+}
+
 impl TicketInput {
     /// [`build_ticket`] for `cart`.
     pub fn build(&self, reference: &ReferenceData, cart: &PricedCart) -> Result<BuiltTicket, BuildError> {

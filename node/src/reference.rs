@@ -4,9 +4,8 @@
 
 use crate::js::{from_js, sync, to_js, Failure, Outcome};
 use crate::tray::PricedTray;
-use crous_till_core::builder::{build_ticket, BuildError, IzlyCustomer, Payment, SaleContext};
+use crous_till_core::builder::BuildTicketInput;
 use crous_till_core::checks::check_ticket;
-use crous_till_core::numbering::NumberingState;
 use crous_till_core::pricing::{parse_day, price_cart, CartItem, PricedCart};
 use crous_till_core::receipt::vat_totals;
 use crous_till_core::reference::{CustomerProfile, ReferenceData};
@@ -65,7 +64,9 @@ impl Reference {
     /// `ticket.missing_izly_customer`, `ticket.check_failed` (with the violations in `details`).
     #[napi(ts_args_type = "input: BuildTicketInput", ts_return_type = "BuiltTicket")]
     pub fn build_ticket(&self, env: Env, input: Unknown) -> napi::Result<Value> {
-        let built = from_js(&env, input, "buildTicket's input").and_then(|i| self.build(i));
+        let built = from_js::<BuildTicketInput>(&env, input, "buildTicket's input")
+            .and_then(|i| crate::tray::built(i.build(&self.data)))
+            .and_then(|b| to_js(&b));
         sync(&env, built)
     }
 
@@ -91,26 +92,6 @@ impl Reference {
         let profile: CustomerProfile = from_js(env, profile, "profile")?;
         let day = parse_day(day).map_err(|e| Failure::new("input.invalid", e))?;
         price_cart(&self.data, &cart, profile, day).map_err(|e| Failure::of(&e))
-    }
-
-    fn build(&self, mut input: serde_json::Map<String, Value>) -> Outcome<Value> {
-        fn field<T: serde::de::DeserializeOwned>(input: &mut serde_json::Map<String, Value>, key: &str) -> Outcome<T> {
-            let v = input.remove(key).unwrap_or(Value::Null);
-            serde_json::from_value(v).map_err(|e| Failure::new("input.invalid", format!("input.{key}: {e}")))
-        }
-        let numbering: NumberingState = field(&mut input, "numbering")?;
-        let sale: SaleContext = field(&mut input, "sale")?;
-        let cart: PricedCart = field(&mut input, "pricedCart")?;
-        let customer: Option<IzlyCustomer> = field(&mut input, "customer")?;
-        let payment: Payment = field(&mut input, "payment")?;
-        match build_ticket(&self.data, &numbering, &sale, &cart, customer.as_ref(), &payment) {
-            Ok(built) => to_js(&built),
-            Err(BuildError::Violations(v)) => {
-                Err(Failure::new("ticket.check_failed", "the built ticket fails the Crous checks")
-                    .with_details(to_js(&v)?))
-            }
-            Err(e) => Err(Failure::of(&e)),
-        }
     }
 }
 

@@ -44,7 +44,8 @@ impl PricedTray {
     /// `buildTicket`'s.
     #[napi(ts_args_type = "input: TrayTicketInput")]
     pub fn build_ticket(&self, env: Env, input: Unknown) -> napi::Result<TicketDraft> {
-        let built = from_js::<TicketInput>(&env, input, "input").and_then(|i| build(&i, &self.reference, &self.cart));
+        let built =
+            from_js::<TicketInput>(&env, input, "input").and_then(|i| built(i.build(&self.reference, &self.cart)));
         sync(&env, built).map(|built| TicketDraft { built })
     }
 }
@@ -83,9 +84,10 @@ impl TicketDraft {
     }
 }
 
-/// Builds the ticket; its violations are `ticket.check_failed` with the list in `details`.
-pub fn build(input: &TicketInput, reference: &ReferenceData, cart: &PricedCart) -> Outcome<BuiltTicket> {
-    input.build(reference, cart).map_err(|e| match e {
+/// A build's outcome for JavaScript: its violations are `ticket.check_failed` with the list in
+/// `details`.
+pub fn built(result: Result<BuiltTicket, BuildError>) -> Outcome<BuiltTicket> {
+    result.map_err(|e| match e {
         BuildError::Violations(v) => Failure::new("ticket.check_failed", "the built ticket fails the Crous checks")
             .with_details(serde_json::to_value(&v).unwrap_or(Value::Null)),
         e => Failure::of(&e),

@@ -1,11 +1,10 @@
 //! `Reference`: the Crous reference data, parsed once, and the sale operations that need it
 //! (pricing, building and checking tickets, the receipt's VAT summary).
 
-use crate::js::{core_error, error, from_js, from_js_opt, to_js};
-use crate::tray::{build, PricedTray};
-use crous_till_core::builder::{IzlyCustomer, Payment, SaleContext, TicketInput};
+use crate::js::{core_error, error, from_js, to_js};
+use crate::tray::{built, PricedTray};
+use crous_till_core::builder::BuildTicketInput;
 use crous_till_core::checks::check_ticket;
-use crous_till_core::numbering::NumberingState;
 use crous_till_core::pricing::{parse_day, price_cart, CartItem, PricedCart};
 use crous_till_core::receipt::vat_totals;
 use crous_till_core::reference::{CustomerProfile, ReferenceData};
@@ -65,12 +64,8 @@ impl Reference {
         &self,
         #[wasm_bindgen(unchecked_param_type = "BuildTicketInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let numbering: NumberingState = from_js(&prop(&input, "numbering")?, "input.numbering")?;
-        let sale: SaleContext = from_js(&prop(&input, "sale")?, "input.sale")?;
-        let cart: PricedCart = from_js(&prop(&input, "pricedCart")?, "input.pricedCart")?;
-        let customer: Option<IzlyCustomer> = from_js_opt(&prop(&input, "customer")?, "input.customer")?;
-        let payment: Payment = from_js(&prop(&input, "payment")?, "input.payment")?;
-        to_js(&build(&TicketInput { numbering, sale, customer, payment }, &self.data, &cart)?)
+        let input: BuildTicketInput = from_js(&input, "buildTicket's input")?;
+        to_js(&built(input.build(&self.data))?)
     }
 
     /// Runs every Crous check on a ticket against this reference data. Never throws for a bad
@@ -116,12 +111,4 @@ pub fn check_ticket_shape(
 ) -> Result<JsValue, JsValue> {
     let ticket: Ticket = from_js(&ticket, "ticket")?;
     to_js(&check_ticket(&ticket, None))
-}
-
-fn prop(object: &JsValue, key: &str) -> Result<JsValue, JsValue> {
-    if !object.is_object() {
-        return Err(error("input.invalid", "buildTicket expects an object", None));
-    }
-    js_sys::Reflect::get(object, &JsValue::from_str(key))
-        .map_err(|_| error("input.invalid", &format!("cannot read input.{key}"), None))
 }

@@ -40,7 +40,7 @@ impl PricedTray {
         #[wasm_bindgen(unchecked_param_type = "TrayTicketInput")] input: JsValue,
     ) -> Result<TicketDraft, JsValue> {
         let input: TicketInput = from_js(&input, "input")?;
-        let built = build(&input, &self.reference, &self.cart)?;
+        let built = built(input.build(&self.reference, &self.cart))?;
         Ok(TicketDraft { built })
     }
 }
@@ -85,9 +85,10 @@ impl PricedTray {
     }
 }
 
-/// Builds the ticket; its violations are `ticket.check_failed` with the list in `details`.
-pub fn build(input: &TicketInput, reference: &ReferenceData, cart: &PricedCart) -> Result<BuiltTicket, JsValue> {
-    input.build(reference, cart).map_err(|e| match e {
+/// A build's outcome for JavaScript: its violations are `ticket.check_failed` with the list in
+/// `details`.
+pub fn built(result: Result<BuiltTicket, BuildError>) -> Result<BuiltTicket, JsValue> {
+    result.map_err(|e| match e {
         BuildError::Violations(v) => match to_js(&v) {
             Ok(details) => error("ticket.check_failed", "the built ticket fails the Crous checks", Some(details)),
             Err(e) => e,
