@@ -6,6 +6,10 @@
 pub const XPOLLENS_JSON: &str = "application/vnd.Xpollens.v1+json";
 /// IzlyPay's web payments resource (specs 002: `$baseUrl/api/Izly/WebPayments`).
 pub const PATH_WEB_PAYMENTS: &str = "/api/Izly/WebPayments";
+/// The IzlyPay partner's header (specs 002: `AppIdentifier: $AppIdentifier`).
+pub const H_APP_IDENTIFIER: &str = "AppIdentifier";
+/// Xpollens' "Opération introuvable" (specs 003: error 356).
+pub const CODE_OPERATION_NOT_FOUND: i64 = 356;
 /// IzlyPay's dates in its answers and callbacks (specs 003 example: `"Date": "03/05/2021 15:37:30"`).
 pub const FRENCH_DATE: &str = "%d/%m/%Y %H:%M:%S";
 /// The Crous API's `env` for anything but production (public-facts.md: `PRD` / `PPD`).

@@ -9,11 +9,11 @@ use super::record::{self, iso_date, Payment};
 use super::{authorized, internal, not_found, operation_id};
 use crate::fixtures::{Fixtures, IzlyPartner};
 use crate::util::{euros, json};
+use crate::wire::XPOLLENS_JSON as CONTENT_TYPE;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use crous_till_core::api::izly_pay::CONTENT_TYPE;
 use serde_json::{json, Value};
 
 fn details_json(p: &Payment, partner: &IzlyPartner, fixtures: &Fixtures) -> Value {

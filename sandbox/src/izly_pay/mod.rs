@@ -54,13 +54,12 @@ pub use record::list;
 use crate::fixtures::IzlyPartner;
 use crate::izly_pos::xerror;
 use crate::util::header_str;
+use crate::wire::{CODE_OPERATION_NOT_FOUND, H_APP_IDENTIFIER, PATH_WEB_PAYMENTS};
 use crate::AppState;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use crous_till_core::api::izly_pay::{H_APP_IDENTIFIER, PATH_WEB_PAYMENTS};
-use crous_till_core::api::xpollens::CODE_OPERATION_NOT_FOUND;
 
 /// The Xpollens codes IzlyPay answers with (356 is the spec's; the others are the sandbox's,
 /// shared with Izly POS where the meaning is the same).
@@ -74,7 +73,7 @@ pub mod codes {
     pub const ACCOUNT_BLOCKED: i64 = pos::ACCOUNT_BLOCKED;
     pub const CANCELLED: i64 = 203;
     pub const PAGE_EXPIRED: i64 = 204;
-    pub const OPERATION_NOT_FOUND: i64 = crous_till_core::api::xpollens::CODE_OPERATION_NOT_FOUND;
+    pub const OPERATION_NOT_FOUND: i64 = crate::wire::CODE_OPERATION_NOT_FOUND;
     pub const ORDER_ALREADY_PAID: i64 = pos::REFERENCE_REUSED;
     pub const NOT_REFUNDABLE: i64 = 360;
     pub const ALREADY_REFUNDED: i64 = 361;
