@@ -50,6 +50,7 @@
 pub mod api;
 pub mod builder;
 pub mod checks;
+pub mod client;
 pub mod error_code;
 pub mod exact_decimal;
 pub mod journal;

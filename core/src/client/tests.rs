@@ -1,0 +1,228 @@
+//! The clients' shared decisions, over a scripted transport (the bindings' transports are tested
+//! against the sandbox by `tests/js-api/`).
+
+use super::*;
+use crate::api::execution::{Delivered, ExecutorError};
+use crate::api::{ApiRequest, ApiResponse};
+use crate::builder::{build_ticket, Payment, SaleContext};
+use crate::numbering::NumberingState;
+use crate::outbox::SendOutcome;
+use crate::pricing::{price_cart, CartItem};
+use crate::reference::{CustomerProfile, ReferenceData};
+use crate::ticket::{Ticket, TypeDistribution};
+use std::collections::VecDeque;
+use std::future::Future;
+use std::sync::Mutex;
+
+/// Answers from a script, in order; records every request sent.
+#[derive(Default)]
+struct Scripted {
+    answers: Mutex<VecDeque<Result<ApiResponse, ExecutorError>>>,
+    sent: Mutex<Vec<ApiRequest>>,
+}
+
+impl Scripted {
+    fn new(answers: Vec<Result<ApiResponse, ExecutorError>>) -> Self {
+        Scripted { answers: Mutex::new(answers.into()), sent: Mutex::default() }
+    }
+
+    fn endpoints(&self) -> Vec<&'static str> {
+        self.sent.lock().unwrap().iter().map(|r| r.endpoint).collect()
+    }
+}
+
+impl Transport for Scripted {
+    fn execute<'a>(&'a self, request: &'a ApiRequest) -> impl Future<Output = Result<Delivered, ExecutorError>> + 'a {
+        self.sent.lock().unwrap().push(request.clone());
+        let next = self.answers.lock().unwrap().pop_front().expect("the script has an answer for every request");
+        std::future::ready(next.map(|response| Delivered { response, attempts: 1, reconciled: false }))
+    }
+}
+
+fn run<F: Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+}
+
+fn token(t: &str) -> Result<ApiResponse, ExecutorError> {
+    Ok(ApiResponse::new(200, vec![("Authorization".into(), t.into())], Vec::new()))
+}
+
+fn json(status: u16, body: &str) -> Result<ApiResponse, ExecutorError> {
+    Ok(ApiResponse::json(status, body.as_bytes().to_vec()))
+}
+
+fn crous(script: Vec<Result<ApiResponse, ExecutorError>>) -> CrousClient<Scripted> {
+    let options: CrousOptions = serde_json::from_str(
+        r#"{"environment": "http://127.0.0.1:9", "pointOfSale": "5-1-9-8-14", "software": "39",
+            "installationKey": "k"}"#,
+    )
+    .unwrap();
+    CrousClient::new(options, |_| Ok(Scripted::new(script))).unwrap()
+}
+
+fn reference() -> ReferenceData {
+    serde_json::from_str(
+        r#"{"tva": [{"codeTva": 1, "taux": 10}],
+            "articles": [{"codeArticle": 101, "libelle": "Entrée", "codeTva": 1}],
+            "periodes": [{"idPeriode": 1, "dateDebut": "2026-08-24"}],
+            "articlesSocietesTarifsPeriodes": [
+                {"codeArticle": 101, "codeSociete": 8000, "tarif": 1, "idPeriode": 1, "prixTtc": 1.10}]}"#,
+    )
+    .unwrap()
+}
+
+fn ticket() -> Ticket {
+    let reference = reference();
+    let sale = SaleContext {
+        version_logiciel: "client-tests".into(),
+        id_logiciel: 39,
+        type_distribution: TypeDistribution::SurPlace,
+        sold_at: chrono::DateTime::parse_from_rfc3339("2026-11-23T12:00:00+01:00").unwrap(),
+    };
+    let priced =
+        price_cart(&reference, &[CartItem::new(101, 3)], CustomerProfile::HOTE_DE_PASSAGE, sale.sold_at.date_naive())
+            .unwrap();
+    build_ticket(&reference, &NumberingState::default(), &sale, &priced, None, &Payment::CarteBancaire).unwrap().ticket
+}
+
+#[test]
+fn the_first_call_authenticates_and_a_401_authenticates_once_more() {
+    let client = crous(vec![token("t1"), json(401, ""), token("t2"), json(201, "")]);
+    let delivery = run(client.send_ticket(&ticket(), &reference(), TicketSendOptions::default())).unwrap();
+    assert_eq!(delivery.outcome, DeliveryOutcome::Accepted);
+    assert_eq!(client.transport().endpoints(), ["crous.authenticate", "crous.tickets", "crous.authenticate", "crous.tickets"]);
+    let sent = client.transport().sent.lock().unwrap();
+    let auth = |r: &ApiRequest| r.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("authorization")).map(|(_, v)| v.clone());
+    assert_eq!(auth(&sent[3]).as_deref(), Some("t2"), "the resend carries the new token");
+}
+
+#[test]
+fn a_second_401_is_an_error_not_a_loop() {
+    let client = crous(vec![token("t1"), json(401, ""), token("t2"), json(401, "")]);
+    let e = run(client.caisse()).unwrap_err();
+    assert_eq!(e.code, "crous.unauthorized");
+    assert_eq!(client.transport().endpoints().len(), 4);
+}
+
+#[test]
+fn a_409_is_a_delivery() {
+    let client = crous(vec![token("t"), json(409, r#"{"errors": [{"code": -3, "message": "exists"}]}"#)]);
+    let t = ticket();
+    let delivery = run(client.send_ticket(&t, &reference(), TicketSendOptions::default())).unwrap();
+    assert_eq!(delivery.outcome, DeliveryOutcome::Duplicate);
+    assert_eq!(Some(delivery.id_ticket_entete), t.id_ticket_entete);
+}
+
+#[test]
+fn a_ticket_failing_the_checks_is_refused_before_any_request() {
+    let client = crous(vec![]);
+    let mut t = ticket();
+    t.liste_reglements.as_mut().unwrap()[0].montant = Some(rust_decimal::Decimal::new(999, 2));
+    let e = run(client.send_ticket(&t, &reference(), TicketSendOptions::default())).unwrap_err();
+    assert_eq!(e.code, "ticket.check_failed");
+    assert!(e.details.unwrap().as_array().is_some_and(|v| !v.is_empty()), "the violations are given");
+    assert!(client.transport().endpoints().is_empty());
+    assert!(matches!(run(client.deliver(&t, &reference())), SendOutcome::Refused(_)));
+}
+
+#[test]
+fn service_errors_carry_their_attempts_and_body() {
+    let client = crous(vec![token("t"), json(400, r#"{"errors": [{"code": -9, "message": "faux", "field": "montantTTC"}]}"#)]);
+    let e = run(client.send_ticket(&ticket(), &reference(), TicketSendOptions::default())).unwrap_err();
+    assert_eq!(e.code, "crous.bad_request");
+    let d = e.details.unwrap();
+    assert_eq!(d["attempts"], 1);
+    assert_eq!(d["errors"][0]["field"], "montantTTC");
+}
+
+#[test]
+fn bad_options_are_typed_errors() {
+    let bad = |json: &str| {
+        let o: CrousOptions = serde_json::from_str(json).unwrap();
+        CrousClient::new(o, |_| Ok(Scripted::default())).err().unwrap().code
+    };
+    assert_eq!(
+        bad(r#"{"environment": "ftp://x", "pointOfSale": "5-1-9-8-14", "software": "39", "installationKey": "k"}"#),
+        "environment.invalid_base_url"
+    );
+    assert_eq!(
+        bad(r#"{"environment": "preprod", "pointOfSale": "5-1-9", "software": "39", "installationKey": "k"}"#),
+        "input.invalid_point_of_sale"
+    );
+    assert!(serde_json::from_str::<CrousOptions>(r#"{"environment": "prod", "baseUrl": "x"}"#).is_err());
+}
+
+#[test]
+fn retry_options_become_the_policy() {
+    let default = crate::api::RetryPolicy::default();
+    assert_eq!(RetryOptions::policy(None), default);
+    let p = RetryOptions::policy(Some(&RetryOptions { max_attempts: Some(0), timeout_ms: Some(1500), ..Default::default() }));
+    assert_eq!(p.max_attempts, 1, "at least one attempt");
+    assert_eq!(p.timeout, std::time::Duration::from_millis(1500));
+    assert_eq!(p.initial_backoff, default.initial_backoff);
+    assert_eq!(environment("preprod"), Ok(crate::api::Environment::Preprod));
+}
+
+fn izly(script: Vec<Result<ApiResponse, ExecutorError>>) -> IzlyPosClient<Scripted> {
+    let options = IzlyPosOptions {
+        environment: "http://127.0.0.1:9".into(),
+        key: "izly-key".into(),
+        point_of_sale: "5-1-9-8-14".into(),
+        retry: None,
+    };
+    IzlyPosClient::new(options, |_| Ok(Scripted::new(script))).unwrap()
+}
+
+#[test]
+fn a_search_answers_the_profile_and_the_customer_too() {
+    let client = izly(vec![json(
+        200,
+        r#"{"RightHolderId": "42", "IdIzly": "7", "CodeClient": "C42", "Nom": "Martin", "Prenom": "Léa",
+            "Societe": 10, "Tarif": 97, "Balance": 12.5}"#,
+    )]);
+    let holder = run(client.search_qr_code("qr")).unwrap();
+    assert_eq!(holder.profile, CustomerProfile::new(10, 97));
+    assert_eq!(holder.customer, holder.right_holder.to_izly_customer());
+}
+
+#[test]
+fn a_debit_reference_is_the_tickets_with_its_attempt() {
+    let answer = r#"{"IdTransactionIzly": "tx-1", "Reference": "r", "Amount": 3.3, "Balance": 1}"#;
+    let client = izly(vec![json(200, answer), json(200, answer)]);
+    let debit = |attempt| QrCodeDebit {
+        qr_code: "qr".into(),
+        amount: rust_decimal::Decimal::new(330, 2),
+        id_ticket_entete: "9".into(),
+        attempt,
+    };
+    run(client.debit_qr_code(debit(None))).unwrap();
+    run(client.debit_qr_code(debit(Some(2)))).unwrap();
+    let bodies: Vec<String> = client
+        .transport()
+        .sent
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| String::from_utf8_lossy(r.body.as_deref().unwrap_or_default()).into_owned())
+        .collect();
+    assert!(bodies[0].contains(".9.1\""), "{}", bodies[0]);
+    assert!(bodies[1].contains(".9.2\""), "{}", bodies[1]);
+}
+
+#[test]
+fn esipay_masks_card_numbers_in_results_and_errors() {
+    let options = EsipayOptions { environment: "http://127.0.0.1:9".into(), uuid: "u".into(), retry: None };
+    let client = EsipayClient::new(options, |_| {
+        Ok(Scripted::new(vec![json(200, "ok 4970100000000014"), json(500, "card 4970100000000014 refused")]))
+    })
+    .unwrap();
+    let payment: CardPayment = serde_json::from_str(
+        r#"{"cid": "c1", "card": {"number": "4970 1000 0000 0014", "month": 12, "year": 2030}, "amount": "3.30"}"#,
+    )
+    .unwrap();
+    let paid = run(client.pay(payment)).unwrap();
+    assert_eq!(paid.card, "************0014");
+    assert_eq!(paid.body, "ok ************0014");
+    let e = run(client.refund("tx")).unwrap_err();
+    assert!(!e.message.contains("4970100000000014"), "{}", e.message);
+}
