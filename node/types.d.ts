@@ -21,6 +21,15 @@ export type IncomingHeaders = Record<string, string | string[] | undefined>;
 export interface HttpAnswer { status: number; headers: Record<string, string>; body: string }
 
 // IzlyConnect
+export interface IzlyConnectOptions {
+  /** "preprod", "prod" or a base URL (the sandbox's). */
+  environment: string;
+  /** `client_id` of the partner. */
+  clientId: string;
+  /** The partner's key, sent as `Authorization: Basic <key>`. */
+  apiKey: string;
+  retry?: RetryOptions;
+}
 export interface IzlyToken {
   access_token: string; token_type: string; expires_in: number; refresh_token: string | null; scope: string | null;
 }
@@ -32,6 +41,15 @@ export interface IzlyUser {
 }
 
 // IzlyPay
+export interface IzlyPayOptions {
+  /** "preprod", "prod" or a base URL (the sandbox's). */
+  environment: string;
+  /** The partner's `AppIdentifier`. */
+  appIdentifier: string;
+  /** The partner's key, sent as `Authorization: Basic <key>`. */
+  apiKey: string;
+  retry?: RetryOptions;
+}
 export interface IzlyPayOrder {
   /** Euros (sent to Izly as cents). */
   amount: Amount; clientOrderId: string; callbackParameters?: string; redirectUrlAfterPayment?: string;
@@ -75,52 +93,10 @@ export interface IzlyPayCallbackOutcome {
   error: { code: string; message: string } | null; answer: HttpAnswer;
 }
 
-// Crous API
-export interface Caisse { libelle: string | null; cleAuthentificationIzly: string }
-export interface TicketAccepted { status: number; body: unknown }
-
-// Izly POS
-export interface RightHolder {
-  RightHolderId: string; IdIzly?: string; CodeClient: string; Societe: number; Tarif: number; Balance?: Amount;
-  Nom?: string; Prenom?: string; Email?: string; CodeCrous?: string; RneEtablissement?: string;
-  NumeroAffectation?: string; DateFinValidite?: string;
-}
-/** searchQrCode's and searchCard's answer. */
-export interface QrCodeHolder { rightHolder: RightHolder; profile: CustomerProfile; customer: IzlyCustomer }
-/** A tapped card's ZDC fields, as the bridge's readCard gives them. */
-export interface IzlyCard { idSupport: string; numeroApplicatif: string; sam?: string }
-interface DebitCommon {
-  /** Euros. */
-  amount: Amount; idTicketEntete: string;
-  /** 1 (default) for the first try of this ticket; the next number for a new try after a refusal. */
-  attempt?: number;
-}
-export interface QrCodeDebit extends DebitCommon { qrCode: string }
-export interface CardDebit extends DebitCommon { idSupport: string; numeroApplicatif: string; sam?: string }
-export interface IzlyDebit {
-  IdTransactionIzly: string; Reference?: string; Amount: Amount; Balance?: Amount; Date?: string; CodeClient?: string;
-}
-
-// The sale engine (Till)
-/** A bank card as keyed in, for one esipay payment; never stored. */
-export interface BankCard { number: string; month: number; year: number }
-
-// esipay
-export interface EsipayPaid { cid: string; /** Masked. */ card: string; /** Euros, exact ("12.50"). */ amount: string; body: string }
-export interface EsipayAnswer { body: string }
+// esipay's return URL
 export interface EsipayReturn { type: "card" | string; /** Euros, exact ("12.50"). */ amount: string; transaction: string; cid: string }
 export interface ExpectedCardPayment { cid: string; amount: Amount }
 export interface EsipayReturnOutcome {
   accepted: boolean; notification: EsipayReturn | null; error: { code: string; message: string } | null;
   answer: HttpAnswer;
-}
-export interface CardPayment {
-  /** The payment's id on this server (`cid`), echoed to the return URL. */
-  cid: string;
-  /** The card number (digits; spaces allowed). Only its masked form is ever shown. */
-  card: string;
-  month: number;
-  year: number;
-  /** Euros: `12.5` or `"12.50"`. */
-  amount: Amount;
 }

@@ -29,8 +29,8 @@ const partner = fixtures.izly.partners[0];
 const shopFixture = fixtures.crous.restaurants[0].tills[1];
 
 // The shop is a point of sale of its own: its tickets go to the Crous like a till's.
-const crous = new addon.Crous({ environment: base, pointOfSale: shopFixture.point_of_sale, software: "shop-server" });
-await crous.authenticate(shopFixture.installation_key);
+const crous = new addon.Crous({ environment: base, pointOfSale: shopFixture.point_of_sale, installationKey: shopFixture.installation_key, software: "shop-server" });
+await crous.authenticate();
 const till = crous.openTill(file, await crous.referenceData());
 const esipay = new addon.Esipay({ environment: base, uuid: fixtures.esipay.enterprises[0].uuid });
 till.setIzlyPay(new addon.IzlyPay({ environment: base, appIdentifier: partner.app_identifier, apiKey: partner.api_key }));

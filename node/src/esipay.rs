@@ -5,15 +5,13 @@
 //! (its `cid`) and for the amount it asked; anything else gets a non-200 answer, so a forged or
 //! altered return never stands. Card numbers never leave this module unmasked.
 
-use crate::client::{call, environment, executor, RetryOptions};
+use crate::client::executor;
 use crate::izly_pay::{body, headers};
-use crate::js::{from_js, from_js_opt, promise, sync, Failure};
-use crous_till_core::api::card_number::mask_card_numbers;
-use crous_till_core::api::esipay::{
-    parse_return, parse_status, return_ok_answer, EsipayApi, ExpectedPayment, PaymentType, ReturnNotification,
-};
+use crate::js::{from_js, from_js_opt, promise, sync, to_js, Failure};
+use crous_till_core::api::esipay::{parse_return, return_ok_answer, EsipayApi, ExpectedPayment, PaymentType, ReturnNotification};
 use crous_till_core::api::executor::NativeExecutor;
-use crous_till_core::api::{ApiResponse, CardNumber};
+use crous_till_core::api::ApiResponse;
+use crous_till_core::client::{CardPayment, EsipayClient, EsipayOptions};
 use crous_till_core::error_code::ErrorCode;
 use napi::bindgen_prelude::{Either, PromiseRaw, Uint8Array, Unknown};
 use napi::Env;
@@ -21,56 +19,23 @@ use napi_derive::napi;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{json, Value};
-
-#[napi(object)]
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct EsipayOptions {
-    /// A base URL (esipay has no preprod; the sandbox's for tests).
-    pub environment: String,
-    /// The enterprise's uuid.
-    pub uuid: String,
-    pub retry: Option<RetryOptions>,
-}
-
-/// `pay`'s argument (`CardPayment` in the types).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct CardPayment {
-    cid: String,
-    card: String,
-    month: u32,
-    year: u32,
-    #[serde(with = "crous_till_core::exact_decimal")]
-    amount: Decimal,
-}
+use std::sync::Arc;
 
 /// An amount argument: a JS number or a numeric string, read exactly.
 #[derive(Deserialize)]
 #[serde(transparent)]
 struct AmountIn(#[serde(with = "crous_till_core::exact_decimal")] Decimal);
 
-/// Masks card numbers in text from the gateway (core's rule).
-fn mask(text: &str) -> String {
-    mask_card_numbers(text)
-}
-
-fn masked_failure(mut f: Failure) -> Failure {
-    f.message = mask(&f.message);
-    f
-}
-
 /// The esipay client of one enterprise.
 #[napi]
 pub struct Esipay {
-    api: EsipayApi,
-    executor: NativeExecutor,
+    client: Arc<EsipayClient<NativeExecutor>>,
 }
 
 impl Esipay {
     /// The enterprise's esipay API and executor, for the sale engine's payments ([`crate::till`]).
     pub(crate) fn parts(&self) -> (EsipayApi, NativeExecutor) {
-        (self.api.clone(), self.executor.clone())
+        (self.client.api().clone(), self.client.transport().clone())
     }
 }
 
@@ -78,11 +43,8 @@ impl Esipay {
 impl Esipay {
     #[napi(constructor, ts_args_type = "options: EsipayOptions")]
     pub fn new(env: Env, options: Unknown) -> napi::Result<Self> {
-        let options: EsipayOptions = sync(&env, from_js(&env, options, "options"))?;
-        let made = EsipayApi::new(&environment(&options.environment), options.uuid)
-            .map_err(|e| Failure::of(&e))
-            .and_then(|api| Ok(Esipay { api, executor: executor(options.retry.as_ref())? }));
-        sync(&env, made)
+        let made = from_js::<EsipayOptions>(&env, options, "options").and_then(|o| EsipayClient::new(o, executor));
+        sync(&env, made).map(|c| Esipay { client: Arc::new(c) })
     }
 
     /// Pays with a card. esipay calls the return URL before answering: the payment stands only if
@@ -92,27 +54,15 @@ impl Esipay {
     #[napi(ts_args_type = "payment: CardPayment", ts_return_type = "Promise<EsipayPaid>")]
     pub fn pay<'e>(&self, env: &'e Env, payment: Unknown) -> napi::Result<PromiseRaw<'e, Value>> {
         let payment: CardPayment = crate::ready!(env, from_js(env, payment, "payment"));
-        let built = (|| {
-            let card = CardNumber::parse(&payment.card).map_err(|e| Failure::of(&e))?;
-            let amount = payment.amount;
-            let month = u8::try_from(payment.month).unwrap_or(u8::MAX);
-            let year = u16::try_from(payment.year).unwrap_or(u16::MAX);
-            let request = self.api.pay(&payment.cid, &card, month, year, amount).map_err(|e| Failure::of(&e))?;
-            Ok((request, card.masked(), amount))
-        })();
-        let (request, masked, amount) = crate::ready!(env, built);
-        let (cid, executor) = (payment.cid, self.executor.clone());
-        promise(env, async move {
-            let ok = call(&executor, &request, parse_status).await.map_err(masked_failure)?;
-            Ok(json!({"cid": cid, "card": masked, "amount": format!("{amount:.2}"), "body": mask(&ok.body)}))
-        })
+        let client = self.client.clone();
+        promise(env, async move { to_js(&client.pay(payment).await?) })
     }
 
     /// Refunds what remains of a transaction.
     #[napi(ts_return_type = "Promise<EsipayAnswer>")]
     pub fn refund<'e>(&self, env: &'e Env, transaction: String) -> napi::Result<PromiseRaw<'e, Value>> {
-        let request = crate::ready!(env, self.api.refund(&transaction).map_err(|e| Failure::of(&e)));
-        self.send(env, request)
+        let client = self.client.clone();
+        promise(env, async move { to_js(&client.refund(&transaction).await?) })
     }
 
     /// Refunds part of a transaction (never more than what remains).
@@ -123,10 +73,9 @@ impl Esipay {
         transaction: String,
         refund_amount: Unknown,
     ) -> napi::Result<PromiseRaw<'e, Value>> {
-        let built = from_js::<AmountIn>(env, refund_amount, "amount")
-            .and_then(|a| self.api.partial_refund(&transaction, a.0).map_err(|e| Failure::of(&e)));
-        let request = crate::ready!(env, built);
-        self.send(env, request)
+        let amount = crate::ready!(env, from_js::<AmountIn>(env, refund_amount, "amount")).0;
+        let client = self.client.clone();
+        promise(env, async move { to_js(&client.partial_refund(&transaction, amount).await?) })
     }
 
     /// Reads a return POST without trusting it (to find the `cid` it names). Throws
@@ -175,16 +124,6 @@ impl Esipay {
     }
 }
 
-impl Esipay {
-    fn send<'e>(&self, env: &'e Env, request: crous_till_core::api::ApiRequest) -> napi::Result<PromiseRaw<'e, Value>> {
-        let executor = self.executor.clone();
-        promise(env, async move {
-            let ok = call(&executor, &request, parse_status).await.map_err(masked_failure)?;
-            Ok(json!({"body": mask(&ok.body)}))
-        })
-    }
-}
-
 fn shown(n: &ReturnNotification) -> Value {
     let kind = match &n.payment_type {
         PaymentType::Card => "card".to_owned(),
@@ -202,18 +141,4 @@ fn refused(status: u16, code: &str, message: &str, notification: Value) -> Value
     json!({
         "accepted": false, "notification": notification, "error": {"code": code, "message": message}, "answer": answer(&r),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::mask;
-
-    #[test]
-    fn card_numbers_in_gateway_text_are_masked() {
-        assert_eq!(mask("card 4970100000000014 refused"), "card ************0014 refused");
-        assert_eq!(mask("4970100000000014"), "************0014");
-        // Short digit runs (amounts, codes, transaction ids) are left alone.
-        assert_eq!(mask("invalid_amount: 12.50 (code 400, tx 123456)"), "invalid_amount: 12.50 (code 400, tx 123456)");
-        assert_eq!(mask(""), "");
-    }
 }

@@ -1,6 +1,6 @@
 //! IzlyConnect (specs 002): the authorize URL, code → token, refresh, and the user's details.
 
-use crate::client::{call, environment, executor, RetryOptions};
+use crate::client::{call, environment, retry_executor, RetryOptions};
 use crate::js::{from_js, promise, sync, to_js, Failure};
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::api::izly_connect::{
@@ -12,7 +12,6 @@ use napi_derive::napi;
 use serde::Serialize;
 use serde_json::Value;
 
-#[napi(object)]
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IzlyConnectOptions {
@@ -57,13 +56,9 @@ impl IzlyConnect {
     #[napi(constructor, ts_args_type = "options: IzlyConnectOptions")]
     pub fn new(env: Env, options: Unknown) -> napi::Result<Self> {
         let options: IzlyConnectOptions = sync(&env, from_js(&env, options, "options"))?;
-        let made = IzlyConnectApi::new(
-            &environment(&options.environment),
-            options.client_id,
-            IzlyApiKey::new(options.api_key),
-        )
-        .map_err(|e| Failure::of(&e))
-        .and_then(|api| Ok(IzlyConnect { api, executor: executor(options.retry.as_ref())? }));
+        let made = environment(&options.environment)
+            .and_then(|e| IzlyConnectApi::new(&e, options.client_id, IzlyApiKey::new(options.api_key)).map_err(|e| Failure::of(&e)))
+        .and_then(|api| Ok(IzlyConnect { api, executor: retry_executor(options.retry.as_ref())? }));
         sync(&env, made)
     }
 

@@ -5,7 +5,7 @@
 //! `GET WebPayments/{id}`, runs core's `CallbackNotification::verify` against the order the
 //! server expects, and returns the answer body core builds.
 
-use crate::client::{call, call_failure, environment, executor, RetryOptions};
+use crate::client::{call, environment, retry_executor, RetryOptions};
 use crate::js::{from_js, promise, sync, to_js, Failure, Outcome};
 use crous_till_core::api::executor::{CallError, NativeExecutor};
 use crous_till_core::api::izly_connect::IzlyApiKey;
@@ -22,7 +22,6 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-#[napi(object)]
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IzlyPayOptions {
@@ -112,13 +111,9 @@ impl IzlyPay {
     #[napi(constructor, ts_args_type = "options: IzlyPayOptions")]
     pub fn new(env: Env, options: Unknown) -> napi::Result<Self> {
         let options: IzlyPayOptions = sync(&env, from_js(&env, options, "options"))?;
-        let made = IzlyPayApi::new(
-            &environment(&options.environment),
-            options.app_identifier,
-            IzlyApiKey::new(options.api_key),
-        )
-        .map_err(|e| Failure::of(&e))
-        .and_then(|api| Ok(IzlyPay { api, executor: executor(options.retry.as_ref())? }));
+        let made = environment(&options.environment)
+            .and_then(|e| IzlyPayApi::new(&e, options.app_identifier, IzlyApiKey::new(options.api_key)).map_err(|e| Failure::of(&e)))
+        .and_then(|api| Ok(IzlyPay { api, executor: retry_executor(options.retry.as_ref())? }));
         sync(&env, made)
     }
 
@@ -224,7 +219,7 @@ impl IzlyPay {
                         } => 409,
                         _ => 503,
                     };
-                    return refused(status, &call_failure(&e), shown, Value::Null);
+                    return refused(status, &Failure::of_call(&e), shown, Value::Null);
                 }
             };
             let payment = to_js(&fetched)?;

@@ -8,7 +8,6 @@
 //! text (`1.1`: the decimal the caller wrote) or from a decimal string (`"3.30"`), and written as a
 //! decimal string with its scale (`"3.30"`), which every amount fits, unlike a JS number.
 
-use crous_till_core::error_code::ErrorCode;
 use napi::bindgen_prelude::{JsObjectValue, JsValue, PromiseRaw, ToNapiValue, Unknown};
 use napi::{Env, Status, ValueType};
 use serde::de::DeserializeOwned;
@@ -16,46 +15,31 @@ use serde::Serialize;
 use serde_json::Value;
 use std::future::Future;
 
-/// An error on its way to JavaScript: `code` (stable, `area.reason`), a message, and optional
-/// `details` (check violations, the attempts made, the service's own error body...).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Failure {
-    pub code: String,
-    pub message: String,
-    pub details: Option<Value>,
+/// An error on its way to JavaScript: core's one shape for both packages (`code`, `message`,
+/// `details`), thrown as a `CrousTillError`.
+pub use crous_till_core::client::Failure;
+
+/// Turns a [`Failure`] into the napi error that throws or rejects with exactly that object.
+pub trait IntoNapi {
+    fn into_napi(self, env: &Env) -> napi::Error;
 }
 
-impl Failure {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
-        Failure { code: code.to_owned(), message: message.into(), details: None }
-    }
-
-    pub fn with_details(mut self, details: Value) -> Self {
-        self.details = Some(details);
-        self
-    }
-
-    /// A core error, with its stable code.
-    pub fn of<E: ErrorCode>(e: &E) -> Self {
-        Failure::new(e.code(), e.to_string())
-    }
-
-    /// The JS `Error` (name `CrousTillError`, `code`, `details`) as a napi error that throws or
-    /// rejects with exactly that object.
-    pub fn into_napi(self, env: &Env) -> napi::Error {
+impl IntoNapi for Failure {
+    /// The JS `Error` (name `CrousTillError`, `code`, `details`).
+    fn into_napi(self, env: &Env) -> napi::Error {
         let fallback = napi::Error::new(Status::GenericFailure, format!("{}: {}", self.code, self.message));
-        self.build(env).unwrap_or(fallback)
+        build(self, env).unwrap_or(fallback)
     }
+}
 
-    fn build(self, env: &Env) -> napi::Result<napi::Error> {
-        let mut error = env.create_error(napi::Error::new(Status::GenericFailure, self.message))?;
-        error.set_named_property("name", "CrousTillError")?;
-        error.set_named_property("code", self.code)?;
-        if let Some(d) = self.details {
-            error.set_named_property("details", d)?;
-        }
-        Ok(napi::Error::from(error.to_unknown()))
+fn build(f: Failure, env: &Env) -> napi::Result<napi::Error> {
+    let mut error = env.create_error(napi::Error::new(Status::GenericFailure, f.message))?;
+    error.set_named_property("name", "CrousTillError")?;
+    error.set_named_property("code", f.code)?;
+    if let Some(d) = f.details {
+        error.set_named_property("details", d)?;
     }
+    Ok(napi::Error::from(error.to_unknown()))
 }
 
 pub type Outcome<T> = Result<T, Failure>;

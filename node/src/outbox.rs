@@ -9,10 +9,10 @@ use crate::crous::Crous;
 use crate::js::{from_js, promise, sync, to_js, Failure, Outcome};
 use crate::outbox_sqlite::SqliteStore;
 use crate::reference::Reference;
-use crous_till_core::api::crous::{parse_ticket, CrousApi, CrousToken, TicketOptions};
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::journal::Period;
-use crous_till_core::outbox::{Dispatch, DurableOutbox, Next, OutboxPolicy, SendOutcome, SendQueue};
+use crous_till_core::client::CrousClient;
+use crous_till_core::outbox::{Dispatch, DurableOutbox, Next, OutboxPolicy, SendQueue};
 use crous_till_core::reference::ReferenceData;
 use crous_till_core::ticket::Ticket;
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
@@ -30,10 +30,7 @@ type Shared = Arc<Mutex<DurableOutbox<SqliteStore>>>;
 #[napi]
 pub struct TicketOutbox {
     outbox: Shared,
-    api: CrousApi,
-    executor: NativeExecutor,
-    token: Arc<Mutex<Option<CrousToken>>>,
-    reference: Arc<ReferenceData>,
+    sender: Arc<Sender>,
     pumping: Arc<AtomicBool>,
 }
 
@@ -45,15 +42,12 @@ impl Crous {
     #[napi]
     pub fn open_outbox(&self, env: Env, path: String, reference: &Reference) -> napi::Result<TicketOutbox> {
         let opened = SqliteStore::open(Path::new(&path)).map_err(|e| Failure::of(&e)).and_then(|store| {
-            DurableOutbox::open(store, self.point_of_sale(), OutboxPolicy::default()).map_err(|e| Failure::of(&e))
+            DurableOutbox::open(store, self.client.point_of_sale(), OutboxPolicy::default()).map_err(|e| Failure::of(&e))
         });
         let outbox = sync(&env, opened)?;
         Ok(TicketOutbox {
             outbox: Arc::new(Mutex::new(outbox)),
-            api: self.api().clone(),
-            executor: self.executor().clone(),
-            token: self.token_slot(),
-            reference: reference.data.clone(),
+            sender: Arc::new(Sender { client: self.client.clone(), reference: reference.data.clone() }),
             pumping: Arc::default(),
         })
     }
@@ -74,18 +68,13 @@ impl TicketOutbox {
         sync(&env, done)
     }
 
-    /// Sends what is due, oldest first, one at a time, until the queue is empty, waiting for a
-    /// backoff, or stopped by a 401 (then `needsAuthentication`: call `crous.authenticate(key)`
-    /// and `authenticated()`). Resolves to the queue. A call while one runs resolves at once.
+    /// Sends what is due, oldest first, one at a time, until the queue is empty or waiting for a
+    /// backoff. A 401 makes the client authenticate again (core's decision); while the key is
+    /// refused the queue says `needsAuthentication`. Resolves to the queue. A call while one runs
+    /// resolves at once.
     #[napi(ts_return_type = "Promise<QueueView>")]
     pub fn pump<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, Value>> {
-        let (outbox, pumping) = (self.outbox.clone(), self.pumping.clone());
-        let sender = Sender {
-            api: self.api.clone(),
-            executor: self.executor.clone(),
-            token: self.token.clone(),
-            reference: self.reference.clone(),
-        };
+        let (outbox, pumping, sender) = (self.outbox.clone(), self.pumping.clone(), self.sender.clone());
         promise(env, async move {
             pump_once(&outbox, &pumping, &sender).await?;
             let view = lock(&outbox).view(now());
@@ -97,12 +86,6 @@ impl TicketOutbox {
     #[napi(ts_return_type = "QueueView")]
     pub fn view(&self, env: Env) -> napi::Result<Value> {
         sync(&env, to_js(&lock(&self.outbox).view(now())))
-    }
-
-    /// The till holds a fresh Crous token again (after `needsAuthentication`).
-    #[napi]
-    pub fn authenticated(&self) {
-        lock(&self.outbox).authenticated();
     }
 
     /// Closes a period of the journal (cash-register law: daily, monthly, yearly closures with
@@ -131,9 +114,7 @@ impl TicketOutbox {
 
 /// What a send needs, owned so that it moves into the runtime.
 pub(crate) struct Sender {
-    pub(crate) api: CrousApi,
-    pub(crate) executor: NativeExecutor,
-    pub(crate) token: Arc<Mutex<Option<CrousToken>>>,
+    pub(crate) client: Arc<CrousClient<NativeExecutor>>,
     pub(crate) reference: Arc<ReferenceData>,
 }
 
@@ -151,31 +132,35 @@ pub(crate) async fn pump_once<Q: SendQueue>(
     drained
 }
 
-async fn drain<Q: SendQueue>(queue: &Arc<Mutex<Q>>, sender: &Sender) -> Outcome<()> {
-    loop {
-        let dispatch = {
-            let mut q = lock(queue);
-            match q.outbox().next_to_send(now()) {
-                Next::Due(_) => q.begin_send(now()).map_err(|e| Failure::of(&e))?,
-                Next::Idle | Next::InFlight(_) | Next::WaitUntil { .. } | Next::Authenticate => None,
-            }
-        };
-        let Some(dispatch) = dispatch else { return Ok(()) };
-        let outcome = sender.send(&dispatch).await?;
-        lock(queue).record_send(&dispatch, &outcome, now(), jitter()).map_err(|e| Failure::of(&e))?;
-    }
+/// What the drain does next, as core's outbox says (read under the lock, done after it).
+enum Step {
+    Authenticate,
+    Send,
+    Stop,
 }
 
-impl Sender {
-    async fn send(&self, dispatch: &Dispatch) -> Outcome<SendOutcome> {
-        let token = self.token.lock().expect("token lock").clone().ok_or_else(|| {
-            Failure::new("crous.not_authenticated", "call crous.authenticate(installationKey) before pump()")
-        })?;
-        let request = match self.api.ticket(&token, &dispatch.ticket, &self.reference, TicketOptions::default()) {
-            Ok(r) => r,
-            Err(refused) => return Ok(SendOutcome::from_refused(&refused)),
+/// Core's outbox says what to do next; the client sends (and authenticates again when asked).
+async fn drain<Q: SendQueue>(queue: &Arc<Mutex<Q>>, sender: &Sender) -> Outcome<()> {
+    loop {
+        let next = match lock(queue).outbox().next_to_send(now()) {
+            Next::Authenticate => Step::Authenticate,
+            Next::Due(_) => Step::Send,
+            Next::Idle | Next::InFlight(_) | Next::WaitUntil { .. } => Step::Stop,
         };
-        Ok(SendOutcome::from_call(&self.executor.call(&request, parse_ticket).await))
+        let dispatch: Option<Dispatch> = match next {
+            Step::Authenticate => {
+                if !sender.client.reauthenticate().await {
+                    return Ok(()); // still refused: the view says so
+                }
+                lock(queue).authenticated();
+                continue;
+            }
+            Step::Send => lock(queue).begin_send(now()).map_err(|e| Failure::of(&e))?,
+            Step::Stop => None,
+        };
+        let Some(dispatch) = dispatch else { return Ok(()) };
+        let outcome = sender.client.deliver(&dispatch.ticket, &sender.reference).await;
+        lock(queue).record_send(&dispatch, &outcome, now(), jitter()).map_err(|e| Failure::of(&e))?;
     }
 }
 

@@ -100,15 +100,10 @@ impl Crous {
     #[napi]
     pub fn open_till(&self, env: Env, path: String, reference: &Reference) -> napi::Result<Till> {
         let opened = SqliteStore::open(Path::new(&path)).map_err(|e| Failure::of(&e)).and_then(|store| {
-            DurableTill::open(store, self.point_of_sale(), OutboxPolicy::default()).map_err(|e| Failure::of(&e))
+            DurableTill::open(store, self.client.point_of_sale(), OutboxPolicy::default()).map_err(|e| Failure::of(&e))
         });
         let till = sync(&env, opened)?;
-        let sender = Sender {
-            api: self.api().clone(),
-            executor: self.executor().clone(),
-            token: self.token_slot(),
-            reference: reference.data.clone(),
-        };
+        let sender = Sender { client: self.client.clone(), reference: reference.data.clone() };
         Ok(Till {
             till: Arc::new(Mutex::new(till)),
             reference: reference.data.clone(),

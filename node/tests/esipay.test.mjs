@@ -41,7 +41,7 @@ const transaction = async (cid) => (await getJson(sandbox.baseUrl, "/sandbox/esi
 test("a payment this server started stands; refunds never exceed it", async () => {
   const before = await cardBalance();
   started.set("order-1", "12.50");
-  const paid = await esipay.pay({ cid: "order-1", card: CARD, month: 12, year: 2030, amount: 12.5 });
+  const paid = await esipay.pay({ cid: "order-1", card: { number: CARD, month: 12, year: 2030 }, amount: 12.5 });
   assert.equal(paid.card, "************0014");
   assert.equal(paid.amount, "12.50");
   const outcome = outcomes.at(-1);
@@ -61,7 +61,7 @@ test("a return URL answering non-200 leaves the payment cancelled", async () => 
   const before = await cardBalance();
   // The server started order-2 for 5.00; a payment of 6.00 under its name is not ours.
   started.set("order-2", "5.00");
-  await assert.rejects(esipay.pay({ cid: "order-2", card: CARD, month: 12, year: 2030, amount: "6.00" }), (e) => {
+  await assert.rejects(esipay.pay({ cid: "order-2", card: { number: CARD, month: 12, year: 2030 }, amount: "6.00" }), (e) => {
     assert.equal(e.code, "esipay.service_error");
     assert.ok(!e.message.includes(CARD));
     return true;
@@ -75,7 +75,7 @@ test("a return URL answering non-200 leaves the payment cancelled", async () => 
   assert.equal(t.return_status, 409);
   assert.equal(await cardBalance(), before);
   // A cid the server never started is refused the same way.
-  await assert.rejects(esipay.pay({ cid: "stranger", card: CARD, month: 1, year: 2031, amount: 1 }), {
+  await assert.rejects(esipay.pay({ cid: "stranger", card: { number: CARD, month: 1, year: 2031 }, amount: 1 }), {
     code: "esipay.service_error",
   });
   assert.equal(outcomes.at(-1).error.code, "esipay.return_unknown_payment");
@@ -85,11 +85,11 @@ test("a return URL answering non-200 leaves the payment cancelled", async () => 
 
 test("bad card input is a typed error and sends nothing", async () => {
   const count = (await getJson(sandbox.baseUrl, "/sandbox/esipay/transactions")).length;
-  await assert.rejects(esipay.pay({ cid: "x", card: "4970-ABCD", month: 1, year: 2030, amount: 1 }), {
+  await assert.rejects(esipay.pay({ cid: "x", card: { number: "4970-ABCD", month: 1, year: 2030 }, amount: 1 }), {
     code: "card_number.not_digits",
   });
-  await assert.rejects(esipay.pay({ cid: "x", card: CARD, month: 13, year: 2030, amount: 1 }), { code: "esipay.invalid_month" });
-  await assert.rejects(esipay.pay({ cid: "x", card: CARD, month: 1, year: 2030, amount: "1.234" }), {
+  await assert.rejects(esipay.pay({ cid: "x", card: { number: CARD, month: 13, year: 2030 }, amount: 1 }), { code: "esipay.invalid_month" });
+  await assert.rejects(esipay.pay({ cid: "x", card: { number: CARD, month: 1, year: 2030 }, amount: "1.234" }), {
     code: "esipay.invalid_amount",
   });
   const unreadable = esipay.handleReturn({ "content-type": "application/x-www-form-urlencoded" }, "type=card", null);

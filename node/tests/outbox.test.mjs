@@ -49,8 +49,8 @@ test("a process killed while it forwards tickets loses none and doubles none onc
 
 test("a ticket under a queued idTicketEntete with other content is refused; pump needs a token", async () => {
   const till = sandbox.fixtures.crous.restaurants[0].tills[0];
-  const crous = new addon.Crous({ environment: sandbox.baseUrl, pointOfSale: till.point_of_sale, software: "t" });
-  await crous.authenticate(till.installation_key);
+  const crous = new addon.Crous({ environment: sandbox.baseUrl, pointOfSale: till.point_of_sale, installationKey: till.installation_key, software: "t" });
+  await crous.authenticate();
   const reference = await crous.referenceData();
   const outbox = crous.openOutbox(join(mkdtempSync(join(tmpdir(), "crous-till-outbox-")), "o.sqlite3"), reference);
   const numbering = { lastIdTicketEntete: 41, day: null, daySequence: 0 };
@@ -68,8 +68,8 @@ test("a ticket under a queued idTicketEntete with other content is refused; pump
 
 test("a day is closed through the outbox, reopens verified, and takes no more tickets", async () => {
   const till = sandbox.fixtures.crous.restaurants[0].tills[0];
-  const crous = new addon.Crous({ environment: sandbox.baseUrl, pointOfSale: till.point_of_sale, software: "t" });
-  await crous.authenticate(till.installation_key);
+  const crous = new addon.Crous({ environment: sandbox.baseUrl, pointOfSale: till.point_of_sale, installationKey: till.installation_key, software: "t" });
+  await crous.authenticate();
   const reference = await crous.referenceData();
   const file = join(mkdtempSync(join(tmpdir(), "crous-till-outbox-")), "c.sqlite3");
   const outbox = crous.openOutbox(file, reference);

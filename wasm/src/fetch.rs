@@ -9,10 +9,30 @@
 
 use crous_till_core::api::execution::{Action, Delivered, Event, Execution, ExecutorError, Transported};
 use crous_till_core::api::{ApiRequest, ApiResponse, RetryPolicy};
+use crous_till_core::client::{Failure, Transport};
 use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
+
+/// Core's [`Transport`] in the browser: `fetch` under one client's retry policy.
+#[derive(Debug, Clone, Copy)]
+pub struct FetchTransport {
+    pub policy: RetryPolicy,
+}
+
+impl Transport for FetchTransport {
+    type Future<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Delivered, ExecutorError>> + 'a>>;
+
+    fn execute<'a>(&'a self, request: &'a ApiRequest) -> Self::Future<'a> {
+        Box::pin(execute(request, self.policy))
+    }
+}
+
+/// The transport of a client, under the retry policy its options give.
+pub fn transport(policy: RetryPolicy) -> Result<FetchTransport, Failure> {
+    Ok(FetchTransport { policy })
+}
 
 /// Runs `request` to the end under `policy`.
 pub async fn execute(request: &ApiRequest, policy: RetryPolicy) -> Result<Delivered, ExecutorError> {

@@ -24,6 +24,12 @@ pub fn error(code: &str, message: &str, details: Option<JsValue>) -> JsValue {
     e.into()
 }
 
+/// Core's one error shape for both packages as a JS `Error` (`CrousTillError`).
+pub fn failure(f: crous_till_core::client::Failure) -> JsValue {
+    let details = f.details.as_ref().and_then(|d| json_to_js(d).ok());
+    error(&f.code, &f.message, details)
+}
+
 /// A core error as a JS `Error`.
 pub fn core_error<E: ErrorCode>(e: &E) -> JsValue {
     error(e.code(), &e.to_string(), None)

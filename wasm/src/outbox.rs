@@ -6,12 +6,11 @@
 //! be sent, marked `sending` (and that mark stored) before the request leaves, and a 201 or 409
 //! stores it `delivered` so it is never sent again, across reloads and network loss.
 
-use crate::client_crous::{CrousClient, Inner as CrousInner};
+use crate::client_crous::Crous;
+use crate::fetch::FetchTransport;
 use crate::js::{core_error, error, from_js, to_js};
 use crate::till::Reference;
-use crous_till_core::api::crous::{parse_ticket, CrousApi, CrousToken, TicketOptions, TicketRefused};
-use crous_till_core::api::execution::Called;
-use crous_till_core::checks::check_ticket;
+use crous_till_core::client::CrousClient;
 use crous_till_core::journal::Period;
 use crous_till_core::outbox::{Commit, Dispatch, HoldsOutbox, Next, Outbox, OutboxPolicy, SendOutcome, Snapshot};
 use crous_till_core::point_of_sale::PointOfSale;
@@ -53,7 +52,7 @@ pub fn open_indexed_db_outbox_store(point_of_sale: &str, name: Option<String>) -
 pub(crate) struct Queue<Q> {
     pub(crate) state: RefCell<Q>,
     pub(crate) store: JsOutboxStore,
-    pub(crate) crous: Rc<CrousInner>,
+    pub(crate) crous: Rc<CrousClient<FetchTransport>>,
     pub(crate) reference: ReferenceData,
     pub(crate) lock: CommitLock,
     pumping: Cell<bool>,
@@ -97,16 +96,16 @@ impl CommitLock {
 }
 
 #[wasm_bindgen]
-impl CrousClient {
+impl Crous {
     /// Opens this till's outbox over `store`: loads it, verifies the journal's chain, and
     /// resumes (a ticket left `sending` by a closed page is due again). Rejects with
     /// `outbox.journal_broken` or `outbox.corrupt` when the stored data was tampered with.
     #[wasm_bindgen(js_name = openOutbox, unchecked_return_type = "Promise<TicketOutbox>")]
     pub fn open_outbox(&self, store: JsOutboxStore, reference: &Reference) -> js_sys::Promise {
-        let crous = self.inner.clone();
+        let crous = self.client.clone();
         let reference = reference.data().clone();
         future_to_promise(async move {
-            let pos = crous.api.point_of_sale();
+            let pos = crous.point_of_sale();
             let snapshot = load_snapshot(&store, pos).await?;
             let outbox = Outbox::open(pos, OutboxPolicy::default(), snapshot).map_err(|e| core_error(&e))?;
             Ok(TicketOutbox { inner: Rc::new(Queue::new(outbox, store, crous, reference)) }.into())
@@ -170,7 +169,7 @@ impl TicketOutbox {
 }
 
 impl<Q: HoldsOutbox> Queue<Q> {
-    pub(crate) fn new(state: Q, store: JsOutboxStore, crous: Rc<CrousInner>, reference: ReferenceData) -> Self {
+    pub(crate) fn new(state: Q, store: JsOutboxStore, crous: Rc<CrousClient<FetchTransport>>, reference: ReferenceData) -> Self {
         Queue {
             state: RefCell::new(state),
             store,
@@ -232,8 +231,7 @@ impl<Q: HoldsOutbox> Queue<Q> {
                 Next::Idle | Next::InFlight(_) | Next::WaitUntil { .. } => (false, false),
             };
             if authenticate {
-                self.crous.forget_token();
-                if self.crous.token().await.is_err() {
+                if !self.crous.reauthenticate().await {
                     return Ok(()); // still refused: the view says so
                 }
                 self.state.borrow_mut().outbox_mut().authenticated();
@@ -261,21 +259,7 @@ impl<Q: HoldsOutbox> Queue<Q> {
     }
 
     async fn send(&self, dispatch: &Dispatch) -> SendOutcome {
-        let options = TicketOptions::default();
-        // A ticket that fails core's checks (the very checks `api.ticket` runs) is a refusal.
-        let report = check_ticket(&dispatch.ticket, Some(&self.reference));
-        if !report.is_valid() {
-            return SendOutcome::from_refused(&TicketRefused::Checks(report.violations));
-        }
-        let build = |api: &CrousApi, t: &CrousToken| {
-            api.ticket(t, &dispatch.ticket, &self.reference, options).expect("checked above; the ticket is the same")
-        };
-        let result = self.crous.authed_answer(build, parse_ticket).await.map(|(value, attempts)| Called {
-            value,
-            attempts,
-            reconciled: false,
-        });
-        SendOutcome::from_call(&result)
+        self.crous.deliver(&dispatch.ticket, &self.reference).await
     }
 }
 

@@ -5,9 +5,9 @@
 //! keeps no sale state of its own: a reloaded page reopens the till from IndexedDB.
 
 use crate::call::promise;
-use crate::client_crous::CrousClient;
-use crate::client_esipay::EsipayClient;
-use crate::client_izly_pos::IzlyPosClient;
+use crate::client_crous::Crous;
+use crate::client_esipay::Esipay;
+use crate::client_izly_pos::IzlyPos;
 use crate::fetch::execute;
 use crate::js::{core_error, error, from_js, from_js_opt, to_js};
 use crate::outbox::{load_snapshot, now, JsOutboxStore, Queue};
@@ -81,16 +81,16 @@ pub struct Till {
 }
 
 #[wasm_bindgen]
-impl CrousClient {
+impl Crous {
     /// Opens this till's sales and outbox over `store` (`openIndexedDbOutboxStore`): verifies the
     /// journal and resumes. Before selling, call `settle()`: a sale a closed page interrupted is
     /// settled first. Rejects with `journal.broken`, `outbox.corrupt` or `sale.corrupt`.
     #[wasm_bindgen(js_name = openTill, unchecked_return_type = "Promise<Till>")]
     pub fn open_till(&self, store: JsOutboxStore, reference: &Reference) -> js_sys::Promise {
-        let crous = self.inner.clone();
+        let crous = self.client.clone();
         let reference = reference.data().clone();
         future_to_promise(async move {
-            let pos = crous.api.point_of_sale();
+            let pos = crous.point_of_sale();
             let snapshot = load_snapshot(&store, pos).await?;
             let till = CoreTill::open(pos, OutboxPolicy::default(), snapshot).map_err(|e| core_error(&e))?;
             let inner = Inner { queue: Queue::new(till, store, crous, reference), payments: RefCell::default() };
@@ -103,13 +103,13 @@ impl CrousClient {
 impl Till {
     /// Pays Izly sales (QR code, card) and settles them through this client.
     #[wasm_bindgen(js_name = setIzly)]
-    pub fn set_izly(&self, izly: &IzlyPosClient) {
+    pub fn set_izly(&self, izly: &IzlyPos) {
         self.inner.payments.borrow_mut().izly = Some(izly.parts());
     }
 
     /// Pays bank-card sales through this esipay client.
     #[wasm_bindgen(js_name = setEsipay)]
-    pub fn set_esipay(&self, esipay: &EsipayClient) {
+    pub fn set_esipay(&self, esipay: &Esipay) {
         self.inner.payments.borrow_mut().esipay = Some(esipay.parts());
     }
 

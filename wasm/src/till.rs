@@ -92,6 +92,11 @@ impl Reference {
 
 impl Reference {
     /// The parsed reference data, for the API clients.
+    /// A reference over data core downloaded (`Crous.referenceData()`).
+    pub(crate) fn from_data(data: ReferenceData) -> Self {
+        Reference { data: Rc::new(data) }
+    }
+
     pub fn data(&self) -> &ReferenceData {
         &self.data
     }

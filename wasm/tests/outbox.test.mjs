@@ -16,7 +16,7 @@ after(() => sb.stop());
 beforeEach(() => sb.reset());
 
 const client = () =>
-  new pkg.CrousClient({ baseUrl: sb.base, pointOfSale: till.point_of_sale, installationKey: till.installation_key, software: "outbox-tests", maxAttempts: 1, timeoutMs: 2000 });
+  new pkg.Crous({ environment: sb.base, pointOfSale: till.point_of_sale, installationKey: till.installation_key, software: "outbox-tests", retry: { maxAttempts: 1, timeoutMs: 2000 } });
 const sale = { versionLogiciel: "outbox-tests", idLogiciel: 39, idTypeDistribution: 1, soldAt: "2026-11-23T12:05:00+01:00" };
 
 /** Builds `n` consecutive visitor tickets paid by card. */
@@ -34,7 +34,7 @@ function tickets(n) {
 
 async function open(name) {
   const crous = client();
-  reference ??= new pkg.Reference(await crous.referenceData());
+  reference ??= await crous.referenceData();
   const store = await pkg.openIndexedDbOutboxStore(till.point_of_sale, name);
   return crous.openOutbox(store, reference);
 }
@@ -85,7 +85,7 @@ test("a ticket the Crous refuses is parked, and later sales still go", async () 
   // The till's reference data knows an article the Crous no longer has: core's checks pass at
   // the till, the Crous answers 422 unknown_article.
   const crous = client();
-  const data = await crous.referenceData();
+  const data = (await crous.referenceData()).toJSON();
   data.articles.push({ codeArticle: 999, libelle: "Retiré", codeTva: 1 });
   data.articlesSocietesTarifsPeriodes.push({ codeArticle: 999, codeSociete: 8000, tarif: 1, idPeriode: 2, prixTtc: "2.00" });
   const stale = new pkg.Reference(data);

@@ -2,18 +2,16 @@
 // 8000/1 hôtes de passage). A QR code or a tapped card is looked up at Izly, whose answer gives
 // the holder's name, balance and profile (specs 001: "l'api Izly [...] permettra ensuite de
 // connaître le profil tarifaire de l'ayant droit").
-import { rightHolderCustomer } from "./package.js";
-
 export const VISITOR = { codeSociete: 8000, tarif: 1 };
 
 export const anonymous = () => ({ kind: "anonymous", profile: VISITOR, label: "Client non identifié" });
 
-/** A right holder as Izly answered: the ticket's customer fields, profile and balance. */
-function holderCustomer(holder) {
+/** A right holder as Izly answered, with the profile and ticket fields core read from it. */
+function holderCustomer({ rightHolder: holder, profile, customer }) {
   return {
     holder,
-    customer: rightHolderCustomer(holder),
-    profile: { codeSociete: holder.Societe, tarif: holder.Tarif },
+    customer,
+    profile,
     balance: holder.Balance ?? null,
     label: `${holder.Prenom ?? ""} ${holder.Nom ?? ""}`.trim() || holder.CodeClient,
   };

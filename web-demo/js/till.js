@@ -1,5 +1,5 @@
 // The till page: wires the package, the sandbox's services and the card bridge to the UI.
-import { ready, Reference, CrousClient, IzlyPosClient, EsipayClient, openIndexedDbOutboxStore } from "./package.js";
+import { ready, Crous, IzlyPos, Esipay, openIndexedDbOutboxStore } from "./package.js";
 import { loadConfig } from "./config.js";
 import { showError, clearError } from "./errors.js";
 import { now } from "./clock.js";
@@ -56,7 +56,7 @@ async function showReceipt(sale) {
   const refused = view.refusedTickets.some((t) => t.idTicketEntete === sale.idTicketEntete);
   const delivered = !refused && view.pending + view.sending === 0;
   renderReceipt($("receipt"), { ticket, lines: sale.cart.lines, vat: state.reference.vatTotals(ticket), paidWith: paidWith(sale),
-    delivered, refused, lastError: view.lastError }, state.data.articles ?? []);
+    delivered, refused, lastError: view.lastError }, state.articles);
 }
 
 /** What the till does with a sale as core ended it. */
@@ -135,13 +135,13 @@ async function main() {
   const [, config] = await Promise.all([ready, loadConfig()]);
   state.config = config;
   $("till-label").textContent = `${config.tillLabel} (${config.pointOfSale})`;
-  state.crous = new CrousClient({ baseUrl: config.crousBaseUrl, pointOfSale: config.pointOfSale, installationKey: config.installationKey, software: config.software });
+  state.crous = new Crous({ environment: config.crousBaseUrl, pointOfSale: config.pointOfSale, installationKey: config.installationKey, software: config.software });
   const store = openIndexedDbOutboxStore(config.pointOfSale);
-  state.data = await state.crous.referenceData();
-  state.reference = new Reference(state.data);
+  state.reference = await state.crous.referenceData();
+  state.articles = state.reference.toJSON().articles ?? [];
   const { cleAuthentificationIzly } = await state.crous.caisse();
-  state.izly = new IzlyPosClient({ baseUrl: config.izlyPosBaseUrl, pointOfSale: config.pointOfSale, izlyKey: cleAuthentificationIzly });
-  state.esipay = new EsipayClient({ baseUrl: config.esipayBaseUrl, uuid: config.esipayUuid });
+  state.izly = new IzlyPos({ environment: config.izlyPosBaseUrl, pointOfSale: config.pointOfSale, key: cleAuthentificationIzly });
+  state.esipay = new Esipay({ environment: config.esipayBaseUrl, uuid: config.esipayUuid });
   state.till = await state.crous.openTill(await store, state.reference);
   state.till.setIzly(state.izly);
   state.till.setEsipay(state.esipay);

@@ -11,7 +11,7 @@
 
 use super::failure::{value_of, Failure};
 use super::options::{environment, RetryOptions};
-use super::transport::Transport;
+use super::transport::{call, Transport};
 use crate::api::crous::{self, CrousApi, CrousError, CrousToken, InstallationKey, TicketAccepted, TicketOptions};
 use crate::api::execution::{CallError, Called};
 use crate::api::{ApiRequest, RetryPolicy};
@@ -189,7 +189,7 @@ impl<T: Transport> CrousClient<T> {
 
     async fn renew(&self) -> Result<CrousToken, CallError<CrousError>> {
         let request = self.api.authenticate(&self.key);
-        let token = self.transport.call(&request, crous::parse_authenticate).await?.value;
+        let token = call(&self.transport, &request, crous::parse_authenticate).await?.value;
         *self.token.lock().unwrap_or_else(|p| p.into_inner()) = Some(token.clone());
         Ok(token)
     }
@@ -209,10 +209,10 @@ impl<T: Transport> CrousClient<T> {
         parser: fn(u16, &[(String, String)], &[u8]) -> Result<V, CrousError>,
     ) -> Result<Called<V>, CallError<CrousError>> {
         let token = self.token().await?;
-        match self.transport.call(&build(&self.api, &token), parser).await {
+        match call(&self.transport, &build(&self.api, &token), parser).await {
             Err(CallError::Api { error: CrousError::Unauthorized, .. }) => {
                 let token = self.renew().await?;
-                self.transport.call(&build(&self.api, &token), parser).await
+                call(&self.transport, &build(&self.api, &token), parser).await
             }
             other => other,
         }

@@ -3,7 +3,7 @@
 
 use super::failure::Failure;
 use super::options::{environment, RetryOptions};
-use super::transport::Transport;
+use super::transport::{call, Transport};
 use crate::api::card_number::mask_card_numbers;
 use crate::api::esipay::{parse_status, EsipayApi};
 use crate::api::{ApiRequest, RetryPolicy};
@@ -38,6 +38,7 @@ pub struct CardPayment {
 pub struct EsipayPaid {
     pub cid: String,
     pub card: String,
+    /// Euros, with their cents (`"12.50"`).
     #[serde(with = "crate::exact_decimal")]
     pub amount: Decimal,
     pub body: String,
@@ -83,10 +84,13 @@ impl<T: Transport> EsipayClient<T> {
             .pay(&payment.cid, &card.number, card.month, card.year, payment.amount)
             .map_err(|e| Failure::of(&e))?;
         let answer = self.send(&request).await?;
+        // In cents, as charged (the builder refused anything finer).
+        let mut amount = payment.amount;
+        amount.rescale(2);
         Ok(EsipayPaid {
             cid: payment.cid,
             card: card.number.masked(),
-            amount: payment.amount,
+            amount,
             body: answer.body,
             attempts: answer.attempts,
         })
@@ -103,9 +107,7 @@ impl<T: Transport> EsipayClient<T> {
     }
 
     async fn send(&self, request: &ApiRequest) -> Result<EsipayAnswer, Failure> {
-        let c = self
-            .transport
-            .call(request, parse_status)
+        let c = call(&self.transport, request, parse_status)
             .await
             .map_err(|e| Failure::of_call(&e).map_message(mask_card_numbers))?;
         Ok(EsipayAnswer { body: mask_card_numbers(&c.value.body), attempts: c.attempts })

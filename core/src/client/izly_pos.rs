@@ -7,7 +7,7 @@
 
 use super::failure::Failure;
 use super::options::{environment, RetryOptions};
-use super::transport::Transport;
+use super::transport::{call, Transport};
 use crate::api::izly_pos::{self, CardDebit, Debit, DebitReference, DebitTarget, IzlyPosApi, IzlyPosError, IzlyPosKey, RightHolder};
 use crate::api::{ApiRequest, RetryPolicy};
 use crate::point_of_sale::PointOfSale;
@@ -134,7 +134,7 @@ impl<T: Transport> IzlyPosClient<T> {
         request: ApiRequest,
         parse: fn(u16, &[(String, String)], &[u8]) -> Result<RightHolder, IzlyPosError>,
     ) -> Result<QrCodeHolder, Failure> {
-        let holder = self.transport.call(&request, parse).await.map_err(|e| Failure::of_call(&e))?.value;
+        let holder = call(&self.transport, &request, parse).await.map_err(|e| Failure::of_call(&e))?.value;
         Ok(QrCodeHolder { profile: holder.profile(), customer: holder.to_izly_customer(), right_holder: holder })
     }
 
@@ -148,7 +148,7 @@ impl<T: Transport> IzlyPosClient<T> {
         let reference =
             DebitReference::for_ticket(&self.api.point_of_sale(), id_ticket_entete, attempt.unwrap_or(1).max(1));
         let request = self.api.debit(&target, amount, id_ticket_entete, &reference).map_err(|e| Failure::of(&e))?;
-        let c = self.transport.call(&request, izly_pos::parse_debit).await.map_err(|e| Failure::of_call(&e))?;
+        let c = call(&self.transport, &request, izly_pos::parse_debit).await.map_err(|e| Failure::of_call(&e))?;
         Ok(IzlyDebit { debit: c.value, attempts: c.attempts, reconciled: c.reconciled })
     }
 }

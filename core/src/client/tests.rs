@@ -32,7 +32,9 @@ impl Scripted {
 }
 
 impl Transport for Scripted {
-    fn execute<'a>(&'a self, request: &'a ApiRequest) -> impl Future<Output = Result<Delivered, ExecutorError>> + 'a {
+    type Future<'a> = std::future::Ready<Result<Delivered, ExecutorError>>;
+
+    fn execute<'a>(&'a self, request: &'a ApiRequest) -> Self::Future<'a> {
         self.sent.lock().unwrap().push(request.clone());
         let next = self.answers.lock().unwrap().pop_front().expect("the script has an answer for every request");
         std::future::ready(next.map(|response| Delivered { response, attempts: 1, reconciled: false }))
@@ -217,11 +219,12 @@ fn esipay_masks_card_numbers_in_results_and_errors() {
     })
     .unwrap();
     let payment: CardPayment = serde_json::from_str(
-        r#"{"cid": "c1", "card": {"number": "4970 1000 0000 0014", "month": 12, "year": 2030}, "amount": "3.30"}"#,
+        r#"{"cid": "c1", "card": {"number": "4970 1000 0000 0014", "month": 12, "year": 2030}, "amount": 3.3}"#,
     )
     .unwrap();
     let paid = run(client.pay(payment)).unwrap();
     assert_eq!(paid.card, "************0014");
+    assert_eq!(paid.amount.to_string(), "3.30");
     assert_eq!(paid.body, "ok ************0014");
     let e = run(client.refund("tx")).unwrap_err();
     assert!(!e.message.contains("4970100000000014"), "{}", e.message);

@@ -7,8 +7,8 @@ import { addon } from "./sandbox.mjs";
 const [baseUrl, file, count] = process.argv.slice(2);
 const fixtures = await (await fetch(`${baseUrl}/sandbox/fixtures`)).json();
 const till = fixtures.crous.restaurants[0].tills[0];
-const crous = new addon.Crous({ environment: baseUrl, pointOfSale: till.point_of_sale, software: "outbox-worker", retry: { maxAttempts: 1 } });
-await crous.authenticate(till.installation_key);
+const crous = new addon.Crous({ environment: baseUrl, pointOfSale: till.point_of_sale, installationKey: till.installation_key, software: "outbox-worker", retry: { maxAttempts: 1 } });
+await crous.authenticate();
 const reference = await crous.referenceData();
 const outbox = crous.openOutbox(file, reference);
 

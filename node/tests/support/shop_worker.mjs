@@ -20,8 +20,8 @@ const fixtures = await get("/sandbox/fixtures");
 // The shop is a point of sale of its own (specs 001: one key per point of sale).
 const shopFixture = fixtures.crous.restaurants[0].tills[1];
 const retry = { maxAttempts: 2, initialBackoffMs: 20, maxBackoffMs: 50, timeoutMs: 5000 };
-const crous = new addon.Crous({ environment: baseUrl, pointOfSale: shopFixture.point_of_sale, software: "shop-worker", retry });
-await crous.authenticate(shopFixture.installation_key);
+const crous = new addon.Crous({ environment: baseUrl, pointOfSale: shopFixture.point_of_sale, installationKey: shopFixture.installation_key, software: "shop-worker", retry });
+await crous.authenticate();
 const till = crous.openTill(file, await crous.referenceData());
 const partner = fixtures.izly.partners[0];
 till.setIzlyPay(new addon.IzlyPay({ environment: baseUrl, appIdentifier: partner.app_identifier, apiKey: partner.api_key, retry }));

@@ -2,7 +2,7 @@
 // it (scripts/build-node-addon.sh runs it), and every value below has a real type (no `any`).
 import { Crous, Esipay, IzlyConnect, IzlyPay, IzlyPos, Reference, checkTicketShape } from "../../index";
 import type {
-  BuiltTicket, CrousTillError, SaleRecord, PaymentOrder, PaymentOutcome, QueueView, EsipayReturnOutcome, HttpAnswer, IncomingHeaders, IzlyPayCallbackOutcome, QrCodeHolder,
+  BuiltTicket, CrousTillError, SaleRecord, PaymentOrder, PaymentOutcome, QueueView, EsipayReturnOutcome, HttpAnswer, IncomingHeaders, IzlyPayCallbackOutcome, QrCodeHolder, TicketDelivery,
 } from "../../index";
 
 const environment = "http://127.0.0.1:8080";
@@ -26,15 +26,15 @@ export async function shop(headers: IncomingHeaders, body: Uint8Array): Promise<
   seen.push(connect.authorizeUrl("1", "state"), user.IdIzly ?? "");
 
   const esipay = new Esipay({ environment, uuid: "u" });
-  const paid = await esipay.pay({ cid: "c1", card: "4970100000000014", month: 12, year: 2030, amount: 12.5 });
+  const paid = await esipay.pay({ cid: "c1", card: { number: "4970100000000014", month: 12, year: 2030 }, amount: 12.5 });
   const back: EsipayReturnOutcome = esipay.handleReturn(headers, body, { cid: paid.cid, amount: paid.amount });
   await esipay.partialRefund(back.notification?.transaction ?? "", "1.00");
   return back.answer;
 }
 
 export async function till(installationKey: string, qr: string): Promise<BuiltTicket> {
-  const crous = new Crous({ environment, pointOfSale: "5-1-9-8-14", software: "39" });
-  await crous.authenticate(installationKey);
+  const crous = new Crous({ environment, pointOfSale: "5-1-9-8-14", installationKey, software: "39" });
+  await crous.authenticate();
   const reference: Reference = await crous.referenceData();
   const pos = new IzlyPos({ environment, key: (await crous.caisse()).cleAuthentificationIzly, pointOfSale: "5-1-9-8-14" });
   const holder: QrCodeHolder = await pos.searchQrCode(qr);
@@ -45,22 +45,18 @@ export async function till(installationKey: string, qr: string): Promise<BuiltTi
     sale: { versionLogiciel: "1.0", idLogiciel: 39, idTypeDistribution: 1, soldAt: "2026-11-23T12:05:00+01:00" },
     pricedCart,
     customer: holder.customer,
-    payment: { type: "izlyQrCode", qrCode: qr, idTransactionIzly: debit.IdTransactionIzly },
+    payment: { type: "izlyQrCode", qrCode: qr, idTransactionIzly: debit.debit.IdTransactionIzly },
   });
   if (checkTicketShape(built.ticket).violations.length > 0) throw new Error("invalid");
-  try {
-    await crous.sendTicket(built.ticket, reference, { versCommandeEnLigne: false });
-  } catch (e) {
-    const error = e as CrousTillError;
-    if (error.code !== "crous.duplicate_ticket") throw error;
-  }
+  const delivery: TicketDelivery = await crous.sendTicket(built.ticket, reference, { versCommandeEnLigne: false });
+  if (delivery.outcome !== "accepted" && delivery.outcome !== "duplicate") throw new Error("unreachable");
   return built;
 }
 
 /** A till back end selling through the sale engine (core's Till over SQLite). */
 export async function engine(installationKey: string, card: { idSupport: string; numeroApplicatif: string }): Promise<SaleRecord> {
-  const crous = new Crous({ environment, pointOfSale: "5-1-9-8-14", software: "39" });
-  await crous.authenticate(installationKey);
+  const crous = new Crous({ environment, pointOfSale: "5-1-9-8-14", installationKey, software: "39" });
+  await crous.authenticate();
   const reference: Reference = await crous.referenceData();
   const till = crous.openTill("/tmp/till.sqlite3", reference);
   till.setIzly(new IzlyPos({ environment, key: (await crous.caisse()).cleAuthentificationIzly, pointOfSale: "5-1-9-8-14" }));

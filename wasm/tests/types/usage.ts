@@ -2,9 +2,9 @@
 // It fails to compile when a generated signature loses its type (becomes `any`) or drifts from
 // the shapes a till relies on.
 import init, {
-  Reference, CrousClient, IzlyPosClient, EsipayClient, rightHolderCustomer, checkTicketShape,
+  Reference, Crous, IzlyPos, Esipay, checkTicketShape,
   type ReferenceData, type PricedCart, type BuiltTicket, type CheckReport, type TicketDelivery,
-  type RightHolder, type DebitResult, type IzlyCustomer, type VatTotal, type CrousTillError, type Payment,
+  type QrCodeHolder, type IzlyDebit, type IzlyCustomer, type VatTotal, type CrousTillError, type Payment,
   openIndexedDbOutboxStore, type SaleRecord, type PaymentOrder, type PaymentOutcome, type QueueView, type Ticket,
 } from "../../pkg/crous_till.js";
 
@@ -15,13 +15,15 @@ function notAny<T>(_value: T, _proof: IsAny<T> extends true ? never : true): voi
 export async function sale(data: ReferenceData, qrText: string): Promise<number> {
   await init();
   const reference = new Reference(data);
-  const crous = new CrousClient({ baseUrl: "http://127.0.0.1:8700", pointOfSale: "5-1-9-8-14", installationKey: "k", software: "t" });
+  const crous = new Crous({ environment: "http://127.0.0.1:8700", pointOfSale: "5-1-9-8-14", installationKey: "k", software: "t" });
+  const downloaded: Reference = await crous.referenceData();
+  notAny(downloaded, true);
   const caisse = await crous.caisse();
   notAny(caisse, true);
-  const izly = new IzlyPosClient({ baseUrl: "http://127.0.0.1:8700", pointOfSale: "5-1-9-8-14", izlyKey: caisse.cleAuthentificationIzly });
-  const holder: RightHolder = await izly.searchQrCode(qrText);
+  const izly = new IzlyPos({ environment: "http://127.0.0.1:8700", pointOfSale: "5-1-9-8-14", key: caisse.cleAuthentificationIzly });
+  const holder: QrCodeHolder = await izly.searchQrCode(qrText);
   notAny(holder, true);
-  const priced: PricedCart = reference.priceCart([{ codeArticle: 100, quantite: "1" }], { codeSociete: holder.Societe, tarif: holder.Tarif }, "2026-11-23");
+  const priced: PricedCart = reference.priceCart([{ codeArticle: 100, quantite: "1" }], holder.profile, "2026-11-23");
   notAny(priced, true);
   const draft: BuiltTicket = reference.buildTicket({
     numbering: { lastIdTicketEntete: 0, day: null, daySequence: 0 },
@@ -30,8 +32,8 @@ export async function sale(data: ReferenceData, qrText: string): Promise<number>
     payment: { type: "carteBancaire" },
   });
   const id: string | undefined = draft.ticket.idTicketEntete;
-  const paid: DebitResult = await izly.debitQrCode(qrText, priced.totalTtc, id ?? "");
-  const customer: IzlyCustomer = { ...rightHolderCustomer(holder), soldeClient: paid.debit.Balance };
+  const paid: IzlyDebit = await izly.debitQrCode({ qrCode: qrText, amount: priced.totalTtc, idTicketEntete: id ?? "" });
+  const customer: IzlyCustomer = { ...holder.customer, soldeClient: paid.debit.Balance };
   const payment: Payment = { type: "izlyQrCode", qrCode: qrText, idTransactionIzly: paid.debit.IdTransactionIzly };
   const built = reference.buildTicket({ numbering: draft.numbering, sale: { versionLogiciel: "t", idLogiciel: 1, idTypeDistribution: 2, soldAt: "2026-11-23T12:00:00Z" }, pricedCart: priced, customer, payment });
   const report: CheckReport = reference.checkTicket(built.ticket);
@@ -45,12 +47,12 @@ export async function sale(data: ReferenceData, qrText: string): Promise<number>
     const err = e as CrousTillError;
     if (err.code.startsWith("network.")) return -1;
   }
-  await new EsipayClient({ baseUrl: "http://127.0.0.1:8700", uuid: "u" }).pay("cid", { number: "4970100000000014", month: 12, year: 2030 }, 1);
+  await new Esipay({ environment: "http://127.0.0.1:8700", uuid: "u" }).pay({ cid: "cid", card: { number: "4970100000000014", month: 12, year: 2030 }, amount: 1 });
   return report.violations.length + shape.violations.length;
 }
 
 /** A browser till selling through the sale engine (core's Till over IndexedDB). */
-export async function engine(crous: CrousClient, reference: Reference, izly: IzlyPosClient, esipay: EsipayClient): Promise<SaleRecord> {
+export async function engine(crous: Crous, reference: Reference, izly: IzlyPos, esipay: Esipay): Promise<SaleRecord> {
   const till = await crous.openTill(await openIndexedDbOutboxStore("5-1-9-8-14"), reference);
   till.setIzly(izly);
   till.setEsipay(esipay);
