@@ -59,10 +59,11 @@ impl Crous {
         &self,
         #[wasm_bindgen(unchecked_param_type = "Ticket")] ticket: JsValue,
         reference: &Reference,
-        #[wasm_bindgen(unchecked_param_type = "TicketSendOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TicketSendOptions")] options: Option<JsValue>,
     ) -> js_sys::Promise {
         promise((|| -> Result<js_sys::Promise, JsValue> {
             let ticket: Ticket = from_js(&ticket, "ticket")?;
+            let options = options.unwrap_or(JsValue::UNDEFINED);
             let options: TicketSendOptions = from_js_opt(&options, "options")?.unwrap_or_default();
             let (client, reference) = (self.client.clone(), reference.data().clone());
             Ok(future_to_promise(async move {
