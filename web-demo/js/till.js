@@ -56,7 +56,7 @@ async function showReceipt(sale) {
   const refused = view.refusedTickets.some((t) => t.idTicketEntete === sale.idTicketEntete);
   const delivered = !refused && view.pending + view.sending === 0;
   renderReceipt($("receipt"), { ticket, lines: sale.cart.lines, vat: state.reference.vatTotals(ticket), paidWith: paidWith(sale),
-    delivered, refused, lastError: view.lastError }, state.articles);
+    delivered, refused, lastError: view.lastError }, state.data.articles ?? []);
 }
 
 /** What the till does with a sale as core ended it. */
@@ -138,7 +138,7 @@ async function main() {
   state.crous = new Crous({ environment: config.crousBaseUrl, pointOfSale: config.pointOfSale, installationKey: config.installationKey, software: config.software });
   const store = openIndexedDbOutboxStore(config.pointOfSale);
   state.reference = await state.crous.referenceData();
-  state.articles = state.reference.toJSON().articles ?? [];
+  state.data = state.reference.toJSON(); // the grid's articles and fees
   const { cleAuthentificationIzly } = await state.crous.caisse();
   state.izly = new IzlyPos({ environment: config.izlyPosBaseUrl, pointOfSale: config.pointOfSale, key: cleAuthentificationIzly });
   state.esipay = new Esipay({ environment: config.esipayBaseUrl, uuid: config.esipayUuid });
