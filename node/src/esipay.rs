@@ -8,10 +8,10 @@
 use crate::client::executor;
 use crate::izly_pay::{body, headers};
 use crate::js::{from_js, from_js_opt, promise, sync, to_js, Failure};
-use crous_till_core::api::esipay::{parse_return, return_ok_answer, EsipayApi, ExpectedPayment, PaymentType, ReturnNotification};
+use crous_till_core::api::esipay::{parse_return, EsipayApi, ExpectedPayment};
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::api::ApiResponse;
-use crous_till_core::client::{CardPayment, EsipayClient, EsipayOptions};
+use crous_till_core::client::{handle_esipay_return, CardPayment, EsipayClient, EsipayOptions, ReturnView};
 use crous_till_core::error_code::ErrorCode;
 use napi::bindgen_prelude::{Either, PromiseRaw, Uint8Array, Unknown};
 use napi::Env;
@@ -89,7 +89,7 @@ impl Esipay {
     ) -> napi::Result<Value> {
         let parsed = headers(&env, headers_in)
             .and_then(|h| parse_return(&h, &body(body_in)).map_err(|e| Failure::of(&e)))
-            .map(|n| shown(&n));
+            .and_then(|n| to_js(&ReturnView::from(&n)));
         sync(&env, parsed)
     }
 
@@ -110,35 +110,6 @@ impl Esipay {
     ) -> napi::Result<Value> {
         let expected: Option<ExpectedPayment> = sync(&env, from_js_opt(&env, expected, "expected"))?;
         let h = sync(&env, headers(&env, headers_in))?;
-        let n = match parse_return(&h, &body(body_in)) {
-            Ok(n) => n,
-            Err(e) => return Ok(refused(400, e.code(), &e.to_string(), Value::Null)),
-        };
-        let why = n.confirm(expected.as_ref()).err().map(|e| (e.code(), e.to_string()));
-        Ok(match why {
-            Some((code, message)) => refused(409, code, &message, shown(&n)),
-            None => json!({
-                "accepted": true, "notification": shown(&n), "error": null, "answer": answer(&return_ok_answer()),
-            }),
-        })
+        sync(&env, to_js(&handle_esipay_return(&h, &body(body_in), expected.as_ref())))
     }
-}
-
-fn shown(n: &ReturnNotification) -> Value {
-    let kind = match &n.payment_type {
-        PaymentType::Card => "card".to_owned(),
-        PaymentType::Other(t) => t.clone(),
-    };
-    json!({"type": kind, "amount": n.amount.to_string(), "transaction": n.transaction, "cid": n.cid})
-}
-
-fn answer(r: &ApiResponse) -> Value {
-    crate::izly_pay::answer(r)
-}
-
-fn refused(status: u16, code: &str, message: &str, notification: Value) -> Value {
-    let r = ApiResponse::new(status, vec![("Content-Type".into(), "text/plain".into())], message.as_bytes().to_vec());
-    json!({
-        "accepted": false, "notification": notification, "error": {"code": code, "message": message}, "answer": answer(&r),
-    })
 }

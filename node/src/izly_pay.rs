@@ -14,6 +14,7 @@ use crous_till_core::api::izly_pay::{
     CallbackNotification, InitPayment, IzlyPayApi, IzlyPayError,
 };
 use crous_till_core::api::ApiResponse;
+use crous_till_core::client::unconfirmed_callback_status;
 use crous_till_core::error_code::ErrorCode;
 use napi::bindgen_prelude::{Either, PromiseRaw, Uint8Array, Unknown};
 use napi::Env;
@@ -63,9 +64,7 @@ fn notification(n: &CallbackNotification) -> Outcome<Value> {
 
 /// An HTTP answer for the server to write as is.
 pub fn answer(r: &ApiResponse) -> Value {
-    let headers: serde_json::Map<String, Value> =
-        r.headers.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
-    json!({"status": r.status, "headers": headers, "body": String::from_utf8_lossy(&r.body)})
+    serde_json::to_value(crous_till_core::client::HttpAnswer::from(r)).unwrap_or(Value::Null)
 }
 
 /// Request headers as Node gives them (`req.headers`): names to a value or a list of values.
@@ -212,14 +211,7 @@ impl IzlyPay {
                 // No such payment: a final no. Anything else (Izly down, timeouts): 503, so the
                 // callback is sent again later.
                 Err(e) => {
-                    let status = match &e {
-                        CallError::Api {
-                            error: IzlyPayError::OperationNotFound(_) | IzlyPayError::NotFound(_),
-                            ..
-                        } => 409,
-                        _ => 503,
-                    };
-                    return refused(status, &Failure::of_call(&e), shown, Value::Null);
+                    return refused(unconfirmed_callback_status(&e), &Failure::of_call(&e), shown, Value::Null)
                 }
             };
             let payment = to_js(&fetched)?;

@@ -10,6 +10,7 @@
 //!
 //! Still no I/O here: a client awaits its transport and nothing else (no clock, no socket).
 
+mod answers;
 mod crous;
 mod esipay;
 mod failure;
@@ -17,6 +18,7 @@ mod izly_pos;
 mod options;
 mod transport;
 
+pub use answers::{handle_esipay_return, unconfirmed_callback_status, HttpAnswer, Refusal, ReturnOutcome, ReturnView};
 pub use crous::{CaisseView, CrousClient, CrousOptions, DeliveryOutcome, TicketDelivery, TicketSendOptions};
 pub use esipay::{CardPayment, EsipayAnswer, EsipayClient, EsipayOptions, EsipayPaid};
 pub use failure::{Detailed, Failure};

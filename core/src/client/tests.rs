@@ -229,3 +229,30 @@ fn esipay_masks_card_numbers_in_results_and_errors() {
     let e = run(client.refund("tx")).unwrap_err();
     assert!(!e.message.contains("4970100000000014"), "{}", e.message);
 }
+
+#[test]
+fn an_esipay_return_is_answered_200_only_for_our_payment_and_amount() {
+    let body = b"type=card&amount=12.50&transaction=t1&cid=order-1";
+    let ours = crate::api::esipay::ExpectedPayment { cid: "order-1".into(), amount: rust_decimal::Decimal::new(1250, 2) };
+    let ok = handle_esipay_return(&[], body, Some(&ours));
+    assert!(ok.accepted);
+    assert_eq!(ok.answer.status, 200);
+    assert_eq!(ok.notification.as_ref().map(|n| n.kind.as_str()), Some("card"));
+    let other = crate::api::esipay::ExpectedPayment { amount: rust_decimal::Decimal::new(500, 2), ..ours.clone() };
+    let wrong_amount = handle_esipay_return(&[], body, Some(&other));
+    assert_eq!((wrong_amount.accepted, wrong_amount.answer.status), (false, 409));
+    assert_eq!(handle_esipay_return(&[], body, None).answer.status, 409, "a cid we never started");
+    let unreadable = handle_esipay_return(&[], b"type=card&amount=abc", Some(&ours));
+    assert_eq!((unreadable.answer.status, unreadable.notification), (400, None));
+    assert!(unreadable.error.is_some());
+}
+
+#[test]
+fn an_unconfirmed_izlypay_callback_is_409_when_final_and_503_when_izly_could_not_say() {
+    use crate::api::execution::{CallError, ExecutorError};
+    use crate::api::izly_pay::IzlyPayError;
+    let timeout = CallError::<IzlyPayError>::Executor(ExecutorError::Timeout { endpoint: "izly_pay.details", attempts: 3 });
+    assert_eq!(unconfirmed_callback_status(&timeout), 503);
+    let missing = CallError::Api { error: IzlyPayError::NotFound(None), attempts: 1 };
+    assert_eq!(unconfirmed_callback_status(&missing), 409);
+}
