@@ -4,8 +4,8 @@
 use crate::js::Failure;
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::api::{ApiRequest, Environment, RetryPolicy};
-pub use crous_till_core::client::RetryOptions;
 use crous_till_core::client::Detailed;
+pub use crous_till_core::client::RetryOptions;
 
 /// The transport of a client, under the retry policy its options give (core's `RetryOptions`).
 pub fn executor(policy: RetryPolicy) -> Result<NativeExecutor, Failure> {

@@ -10,15 +10,13 @@ use crate::izly_pay::{body, headers};
 use crate::js::{from_js, from_js_opt, promise, sync, to_js, Failure};
 use crous_till_core::api::esipay::{parse_return, EsipayApi, ExpectedPayment};
 use crous_till_core::api::executor::NativeExecutor;
-use crous_till_core::api::ApiResponse;
 use crous_till_core::client::{handle_esipay_return, CardPayment, EsipayClient, EsipayOptions, ReturnView};
-use crous_till_core::error_code::ErrorCode;
 use napi::bindgen_prelude::{Either, PromiseRaw, Uint8Array, Unknown};
 use napi::Env;
 use napi_derive::napi;
 use rust_decimal::Decimal;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::sync::Arc;
 
 /// An amount argument: a JS number or a numeric string, read exactly.

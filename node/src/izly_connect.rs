@@ -57,8 +57,11 @@ impl IzlyConnect {
     pub fn new(env: Env, options: Unknown) -> napi::Result<Self> {
         let options: IzlyConnectOptions = sync(&env, from_js(&env, options, "options"))?;
         let made = environment(&options.environment)
-            .and_then(|e| IzlyConnectApi::new(&e, options.client_id, IzlyApiKey::new(options.api_key)).map_err(|e| Failure::of(&e)))
-        .and_then(|api| Ok(IzlyConnect { api, executor: retry_executor(options.retry.as_ref())? }));
+            .and_then(|e| {
+                IzlyConnectApi::new(&e, options.client_id, IzlyApiKey::new(options.api_key))
+                    .map_err(|e| Failure::of(&e))
+            })
+            .and_then(|api| Ok(IzlyConnect { api, executor: retry_executor(options.retry.as_ref())? }));
         sync(&env, made)
     }
 

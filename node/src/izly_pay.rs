@@ -7,11 +7,11 @@
 
 use crate::client::{call, environment, retry_executor, RetryOptions};
 use crate::js::{from_js, promise, sync, to_js, Failure, Outcome};
-use crous_till_core::api::executor::{CallError, NativeExecutor};
+use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::api::izly_connect::IzlyApiKey;
 use crous_till_core::api::izly_pay::{
     callback_error_answer, callback_ok_answer, parse_callback, parse_init, parse_payment_details, parse_refund,
-    CallbackNotification, InitPayment, IzlyPayApi, IzlyPayError,
+    CallbackNotification, InitPayment, IzlyPayApi,
 };
 use crous_till_core::api::ApiResponse;
 use crous_till_core::client::unconfirmed_callback_status;
@@ -111,8 +111,11 @@ impl IzlyPay {
     pub fn new(env: Env, options: Unknown) -> napi::Result<Self> {
         let options: IzlyPayOptions = sync(&env, from_js(&env, options, "options"))?;
         let made = environment(&options.environment)
-            .and_then(|e| IzlyPayApi::new(&e, options.app_identifier, IzlyApiKey::new(options.api_key)).map_err(|e| Failure::of(&e)))
-        .and_then(|api| Ok(IzlyPay { api, executor: retry_executor(options.retry.as_ref())? }));
+            .and_then(|e| {
+                IzlyPayApi::new(&e, options.app_identifier, IzlyApiKey::new(options.api_key))
+                    .map_err(|e| Failure::of(&e))
+            })
+            .and_then(|api| Ok(IzlyPay { api, executor: retry_executor(options.retry.as_ref())? }));
         sync(&env, made)
     }
 
@@ -210,9 +213,7 @@ impl IzlyPay {
                 Ok(c) => c.value,
                 // No such payment: a final no. Anything else (Izly down, timeouts): 503, so the
                 // callback is sent again later.
-                Err(e) => {
-                    return refused(unconfirmed_callback_status(&e), &Failure::of_call(&e), shown, Value::Null)
-                }
+                Err(e) => return refused(unconfirmed_callback_status(&e), &Failure::of_call(&e), shown, Value::Null),
             };
             let payment = to_js(&fetched)?;
             match n.verify(&fetched, &expected.client_order_id, expected.amount) {

@@ -10,8 +10,8 @@ use crate::js::{from_js, promise, sync, to_js, Failure, Outcome};
 use crate::outbox_sqlite::SqliteStore;
 use crate::reference::Reference;
 use crous_till_core::api::executor::NativeExecutor;
-use crous_till_core::journal::Period;
 use crous_till_core::client::CrousClient;
+use crous_till_core::journal::Period;
 use crous_till_core::outbox::{Dispatch, DurableOutbox, Next, OutboxPolicy, SendQueue};
 use crous_till_core::reference::ReferenceData;
 use crous_till_core::ticket::Ticket;
@@ -42,7 +42,8 @@ impl Crous {
     #[napi]
     pub fn open_outbox(&self, env: Env, path: String, reference: &Reference) -> napi::Result<TicketOutbox> {
         let opened = SqliteStore::open(Path::new(&path)).map_err(|e| Failure::of(&e)).and_then(|store| {
-            DurableOutbox::open(store, self.client.point_of_sale(), OutboxPolicy::default()).map_err(|e| Failure::of(&e))
+            DurableOutbox::open(store, self.client.point_of_sale(), OutboxPolicy::default())
+                .map_err(|e| Failure::of(&e))
         });
         let outbox = sync(&env, opened)?;
         Ok(TicketOutbox {
@@ -141,6 +142,9 @@ enum Step {
 
 /// Core's outbox says what to do next; the client sends (and authenticates again when asked).
 async fn drain<Q: SendQueue>(queue: &Arc<Mutex<Q>>, sender: &Sender) -> Outcome<()> {
+    // One new token per drain: a route that refuses even a fresh token waits for the next pump
+    // rather than making this loop hammer the service.
+    let mut renewed = false;
     loop {
         let next = match lock(queue).outbox().next_to_send(now()) {
             Next::Authenticate => Step::Authenticate,
@@ -149,9 +153,10 @@ async fn drain<Q: SendQueue>(queue: &Arc<Mutex<Q>>, sender: &Sender) -> Outcome<
         };
         let dispatch: Option<Dispatch> = match next {
             Step::Authenticate => {
-                if !sender.client.reauthenticate().await {
+                if renewed || !sender.client.reauthenticate().await {
                     return Ok(()); // still refused: the view says so
                 }
+                renewed = true;
                 lock(queue).authenticated();
                 continue;
             }

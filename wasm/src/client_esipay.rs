@@ -63,9 +63,9 @@ impl Esipay {
         promise((|| -> Result<js_sys::Promise, JsValue> {
             let amount = amount(&euros, "amount")?;
             let client = self.client.clone();
-            Ok(future_to_promise(async move {
-                to_js(&client.partial_refund(&transaction, amount).await.map_err(failure)?)
-            }))
+            Ok(future_to_promise(
+                async move { to_js(&client.partial_refund(&transaction, amount).await.map_err(failure)?) },
+            ))
         })())
     }
 }

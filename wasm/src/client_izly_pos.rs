@@ -47,7 +47,10 @@ impl IzlyPos {
 
     /// Debits the account behind a QR code for the ticket `idTicketEntete`.
     #[wasm_bindgen(js_name = debitQrCode, unchecked_return_type = "Promise<IzlyDebit>")]
-    pub fn debit_qr_code(&self, #[wasm_bindgen(unchecked_param_type = "QrCodeDebit")] debit: JsValue) -> js_sys::Promise {
+    pub fn debit_qr_code(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "QrCodeDebit")] debit: JsValue,
+    ) -> js_sys::Promise {
         promise((|| -> Result<js_sys::Promise, JsValue> {
             let debit: QrCodeDebit = from_js(&debit, "debit")?;
             let client = self.client.clone();

@@ -169,7 +169,12 @@ impl TicketOutbox {
 }
 
 impl<Q: HoldsOutbox> Queue<Q> {
-    pub(crate) fn new(state: Q, store: JsOutboxStore, crous: Rc<CrousClient<FetchTransport>>, reference: ReferenceData) -> Self {
+    pub(crate) fn new(
+        state: Q,
+        store: JsOutboxStore,
+        crous: Rc<CrousClient<FetchTransport>>,
+        reference: ReferenceData,
+    ) -> Self {
         Queue {
             state: RefCell::new(state),
             store,
@@ -224,6 +229,9 @@ impl<Q: HoldsOutbox> Queue<Q> {
     }
 
     async fn drain(&self) -> Result<(), JsValue> {
+        // One new token per drain: a route that refuses even a fresh token waits for the next
+        // pump rather than making this loop hammer the service.
+        let mut renewed = false;
         loop {
             let (due, authenticate) = match self.state.borrow().outbox().next_to_send(now()) {
                 Next::Due(_) => (true, false),
@@ -231,9 +239,10 @@ impl<Q: HoldsOutbox> Queue<Q> {
                 Next::Idle | Next::InFlight(_) | Next::WaitUntil { .. } => (false, false),
             };
             if authenticate {
-                if !self.crous.reauthenticate().await {
+                if renewed || !self.crous.reauthenticate().await {
                     return Ok(()); // still refused: the view says so
                 }
+                renewed = true;
                 self.state.borrow_mut().outbox_mut().authenticated();
                 continue;
             }

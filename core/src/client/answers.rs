@@ -91,7 +91,8 @@ pub fn handle_esipay_return(
 }
 
 fn refused_return(status: u16, code: &str, message: &str, notification: Option<ReturnView>) -> ReturnOutcome {
-    let answer = ApiResponse::new(status, vec![("Content-Type".into(), "text/plain".into())], message.as_bytes().to_vec());
+    let answer =
+        ApiResponse::new(status, vec![("Content-Type".into(), "text/plain".into())], message.as_bytes().to_vec());
     ReturnOutcome {
         accepted: false,
         notification,

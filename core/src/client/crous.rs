@@ -14,7 +14,7 @@ use super::options::{environment, RetryOptions};
 use super::transport::{call, Transport};
 use crate::api::crous::{self, CrousApi, CrousError, CrousToken, InstallationKey, TicketAccepted, TicketOptions};
 use crate::api::execution::{CallError, Called};
-use crate::api::{ApiRequest, RetryPolicy};
+use crate::api::{ApiRequest, Parser, RetryPolicy};
 use crate::checks::check_ticket;
 use crate::outbox::SendOutcome;
 use crate::point_of_sale::PointOfSale;
@@ -86,7 +86,10 @@ pub struct CrousClient<T> {
 
 impl<T: Transport> CrousClient<T> {
     /// Reads the options; `transport` gets the retry policy they give.
-    pub fn new(options: CrousOptions, transport: impl FnOnce(RetryPolicy) -> Result<T, Failure>) -> Result<Self, Failure> {
+    pub fn new(
+        options: CrousOptions,
+        transport: impl FnOnce(RetryPolicy) -> Result<T, Failure>,
+    ) -> Result<Self, Failure> {
         let pos: PointOfSale = options.point_of_sale.parse().map_err(|e| Failure::of(&e))?;
         let env = environment(&options.environment).map_err(|e| Failure::of(&e))?;
         let mut api = CrousApi::new(&env, pos, options.software).map_err(|e| Failure::of(&e))?;
@@ -117,7 +120,10 @@ impl<T: Transport> CrousClient<T> {
     /// The till's record.
     pub async fn caisse(&self) -> Result<CaisseView, Failure> {
         let c = self.authed(|api, t| api.caisse(t), crous::parse_caisse).await.map_err(|e| Failure::of_call(&e))?;
-        Ok(CaisseView { libelle: c.value.libelle, cle_authentification_izly: c.value.cle_authentification_izly.expose().to_owned() })
+        Ok(CaisseView {
+            libelle: c.value.libelle,
+            cle_authentification_izly: c.value.cle_authentification_izly.expose().to_owned(),
+        })
     }
 
     /// Every reference resource a till needs, fetched all at once (the page is ready as soon as
@@ -149,7 +155,8 @@ impl<T: Transport> CrousClient<T> {
         }
         let options = TicketOptions { vers_commande_en_ligne: options.vers_commande_en_ligne.unwrap_or(false) };
         let id_ticket_entete = ticket.id_ticket_entete.clone().unwrap_or_default();
-        let delivery = |outcome, attempts| TicketDelivery { outcome, id_ticket_entete: id_ticket_entete.clone(), attempts };
+        let delivery =
+            |outcome, attempts| TicketDelivery { outcome, id_ticket_entete: id_ticket_entete.clone(), attempts };
         match self.post_ticket(ticket, reference, options).await {
             Ok(c) => Ok(delivery(DeliveryOutcome::Accepted, c.attempts)),
             Err(CallError::Api { error: CrousError::DuplicateTicket(_), attempts }) => {
@@ -206,7 +213,7 @@ impl<T: Transport> CrousClient<T> {
     async fn authed<V>(
         &self,
         build: impl Fn(&CrousApi, &CrousToken) -> ApiRequest,
-        parser: fn(u16, &[(String, String)], &[u8]) -> Result<V, CrousError>,
+        parser: Parser<V, CrousError>,
     ) -> Result<Called<V>, CallError<CrousError>> {
         let token = self.token().await?;
         match call(&self.transport, &build(&self.api, &token), parser).await {

@@ -60,7 +60,10 @@ pub struct EsipayClient<T> {
 }
 
 impl<T: Transport> EsipayClient<T> {
-    pub fn new(options: EsipayOptions, transport: impl FnOnce(RetryPolicy) -> Result<T, Failure>) -> Result<Self, Failure> {
+    pub fn new(
+        options: EsipayOptions,
+        transport: impl FnOnce(RetryPolicy) -> Result<T, Failure>,
+    ) -> Result<Self, Failure> {
         let env = environment(&options.environment).map_err(|e| Failure::of(&e))?;
         let api = EsipayApi::new(&env, options.uuid).map_err(|e| Failure::of(&e))?;
         Ok(EsipayClient { api, transport: transport(RetryOptions::policy(options.retry.as_ref()))? })

@@ -8,11 +8,13 @@
 use super::failure::Failure;
 use super::options::{environment, RetryOptions};
 use super::transport::{call, Transport};
-use crate::api::izly_pos::{self, CardDebit, Debit, DebitReference, DebitTarget, IzlyPosApi, IzlyPosError, IzlyPosKey, RightHolder};
-use crate::api::{ApiRequest, RetryPolicy};
+use crate::api::izly_pos::{
+    self, CardDebit, Debit, DebitReference, DebitTarget, IzlyPosApi, IzlyPosError, IzlyPosKey, RightHolder,
+};
+use crate::api::{ApiRequest, Parser, RetryPolicy};
+use crate::builder::IzlyCustomer;
 use crate::point_of_sale::PointOfSale;
 use crate::reference::CustomerProfile;
-use crate::builder::IzlyCustomer;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -94,7 +96,10 @@ pub struct IzlyPosClient<T> {
 }
 
 impl<T: Transport> IzlyPosClient<T> {
-    pub fn new(options: IzlyPosOptions, transport: impl FnOnce(RetryPolicy) -> Result<T, Failure>) -> Result<Self, Failure> {
+    pub fn new(
+        options: IzlyPosOptions,
+        transport: impl FnOnce(RetryPolicy) -> Result<T, Failure>,
+    ) -> Result<Self, Failure> {
         let pos: PointOfSale = options.point_of_sale.parse().map_err(|e| Failure::of(&e))?;
         let env = environment(&options.environment).map_err(|e| Failure::of(&e))?;
         let api = IzlyPosApi::new(&env, IzlyPosKey::new(options.key), pos).map_err(|e| Failure::of(&e))?;
@@ -132,7 +137,7 @@ impl<T: Transport> IzlyPosClient<T> {
     async fn holder(
         &self,
         request: ApiRequest,
-        parse: fn(u16, &[(String, String)], &[u8]) -> Result<RightHolder, IzlyPosError>,
+        parse: Parser<RightHolder, IzlyPosError>,
     ) -> Result<QrCodeHolder, Failure> {
         let holder = call(&self.transport, &request, parse).await.map_err(|e| Failure::of_call(&e))?.value;
         Ok(QrCodeHolder { profile: holder.profile(), customer: holder.to_izly_customer(), right_holder: holder })

@@ -92,9 +92,14 @@ fn the_first_call_authenticates_and_a_401_authenticates_once_more() {
     let client = crous(vec![token("t1"), json(401, ""), token("t2"), json(201, "")]);
     let delivery = run(client.send_ticket(&ticket(), &reference(), TicketSendOptions::default())).unwrap();
     assert_eq!(delivery.outcome, DeliveryOutcome::Accepted);
-    assert_eq!(client.transport().endpoints(), ["crous.authenticate", "crous.tickets", "crous.authenticate", "crous.tickets"]);
+    assert_eq!(
+        client.transport().endpoints(),
+        ["crous.authenticate", "crous.tickets", "crous.authenticate", "crous.tickets"]
+    );
     let sent = client.transport().sent.lock().unwrap();
-    let auth = |r: &ApiRequest| r.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("authorization")).map(|(_, v)| v.clone());
+    let auth = |r: &ApiRequest| {
+        r.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("authorization")).map(|(_, v)| v.clone())
+    };
     assert_eq!(auth(&sent[3]).as_deref(), Some("t2"), "the resend carries the new token");
 }
 
@@ -129,7 +134,8 @@ fn a_ticket_failing_the_checks_is_refused_before_any_request() {
 
 #[test]
 fn service_errors_carry_their_attempts_and_body() {
-    let client = crous(vec![token("t"), json(400, r#"{"errors": [{"code": -9, "message": "faux", "field": "montantTTC"}]}"#)]);
+    let client =
+        crous(vec![token("t"), json(400, r#"{"errors": [{"code": -9, "message": "faux", "field": "montantTTC"}]}"#)]);
     let e = run(client.send_ticket(&ticket(), &reference(), TicketSendOptions::default())).unwrap_err();
     assert_eq!(e.code, "crous.bad_request");
     let d = e.details.unwrap();
@@ -158,7 +164,11 @@ fn bad_options_are_typed_errors() {
 fn retry_options_become_the_policy() {
     let default = crate::api::RetryPolicy::default();
     assert_eq!(RetryOptions::policy(None), default);
-    let p = RetryOptions::policy(Some(&RetryOptions { max_attempts: Some(0), timeout_ms: Some(1500), ..Default::default() }));
+    let p = RetryOptions::policy(Some(&RetryOptions {
+        max_attempts: Some(0),
+        timeout_ms: Some(1500),
+        ..Default::default()
+    }));
     assert_eq!(p.max_attempts, 1, "at least one attempt");
     assert_eq!(p.timeout, std::time::Duration::from_millis(1500));
     assert_eq!(p.initial_backoff, default.initial_backoff);
@@ -233,7 +243,8 @@ fn esipay_masks_card_numbers_in_results_and_errors() {
 #[test]
 fn an_esipay_return_is_answered_200_only_for_our_payment_and_amount() {
     let body = b"type=card&amount=12.50&transaction=t1&cid=order-1";
-    let ours = crate::api::esipay::ExpectedPayment { cid: "order-1".into(), amount: rust_decimal::Decimal::new(1250, 2) };
+    let ours =
+        crate::api::esipay::ExpectedPayment { cid: "order-1".into(), amount: rust_decimal::Decimal::new(1250, 2) };
     let ok = handle_esipay_return(&[], body, Some(&ours));
     assert!(ok.accepted);
     assert_eq!(ok.answer.status, 200);
@@ -251,7 +262,8 @@ fn an_esipay_return_is_answered_200_only_for_our_payment_and_amount() {
 fn an_unconfirmed_izlypay_callback_is_409_when_final_and_503_when_izly_could_not_say() {
     use crate::api::execution::{CallError, ExecutorError};
     use crate::api::izly_pay::IzlyPayError;
-    let timeout = CallError::<IzlyPayError>::Executor(ExecutorError::Timeout { endpoint: "izly_pay.details", attempts: 3 });
+    let timeout =
+        CallError::<IzlyPayError>::Executor(ExecutorError::Timeout { endpoint: "izly_pay.details", attempts: 3 });
     assert_eq!(unconfirmed_callback_status(&timeout), 503);
     let missing = CallError::Api { error: IzlyPayError::NotFound(None), attempts: 1 };
     assert_eq!(unconfirmed_callback_status(&missing), 409);
