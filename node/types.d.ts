@@ -17,8 +17,6 @@ export interface CrousFieldError { code: string; message: string; field?: string
 
 /** Node's `req.headers`. */
 export type IncomingHeaders = Record<string, string | string[] | undefined>;
-/** An HTTP answer to write back as is: `res.writeHead(a.status, a.headers).end(a.body)`. */
-export interface HttpAnswer { status: number; headers: Record<string, string>; body: string }
 
 // IzlyConnect
 export interface IzlyConnectOptions {
@@ -94,9 +92,4 @@ export interface IzlyPayCallbackOutcome {
 }
 
 // esipay's return URL
-export interface EsipayReturn { type: "card" | string; /** Euros, exact ("12.50"). */ amount: string; transaction: string; cid: string }
 export interface ExpectedCardPayment { cid: string; amount: Amount }
-export interface EsipayReturnOutcome {
-  accepted: boolean; notification: EsipayReturn | null; error: { code: string; message: string } | null;
-  answer: HttpAnswer;
-}

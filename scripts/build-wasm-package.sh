@@ -17,6 +17,8 @@ cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$PATH"
 TARGET=wasm32-unknown-unknown
 DEBIAN_RUSTC=/usr/bin/rustc
+# The client shapes are generated from core's Rust types; refuse a stale copy.
+bash scripts/check-ts-types.sh || die "core/ts/client_types.gen.d.ts drifted from core's types"
 # Its own target dir, so that Debian's rustc does not invalidate the native build cache.
 export CARGO_TARGET_DIR=${CROUS_WASM_TARGET_DIR:-$ROOT/target/wasm-pkg}
 

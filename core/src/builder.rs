@@ -53,11 +53,14 @@ pub enum Payment {
 /// What the till knows of an Izly customer (from searchQRCode, the card, or IzlyConnect).
 /// JSON: the ticket's `complementaire` names; every field optional.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct IzlyCustomer {
     pub code_client: Option<String>,
     /// Balance after the debit, "en € et centimes d'€".
     #[serde(with = "crate::exact_decimal::option")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub solde_client: Option<Decimal>,
     pub nom_client: Option<String>,
     pub date_fin_validite_client: Option<String>,

@@ -55,6 +55,13 @@ where
     })
 }
 
+/// A Promise of an outcome already known: the store's commit is done before it resolves. The
+/// browser package's store is asynchronous (IndexedDB), so both packages answer these calls with
+/// a Promise and a till is written once for both.
+pub fn settled<'e>(env: &'e Env, outcome: Outcome<Value>) -> napi::Result<PromiseRaw<'e, Value>> {
+    promise(env, async move { outcome })
+}
+
 /// A Promise rejected with `failure`: async methods report bad input by rejecting, never by
 /// throwing, so `.catch()` and `await` see every failure the same way.
 pub fn rejected<'e, T: ToNapiValue + 'static>(env: &'e Env, failure: Failure) -> napi::Result<PromiseRaw<'e, T>> {

@@ -6,7 +6,7 @@
 //! 409, so a killed process loses nothing and, restarted, sends nothing twice.
 
 use crate::crous::Crous;
-use crate::js::{from_js, promise, sync, to_js, Failure, Outcome};
+use crate::js::{from_js, promise, settled, sync, to_js, Failure, Outcome};
 use crate::outbox_sqlite::SqliteStore;
 use crate::reference::Reference;
 use crous_till_core::api::executor::NativeExecutor;
@@ -59,14 +59,14 @@ impl TicketOutbox {
     /// Journals and stores a finished sale's ticket (before anything is sent); returns the
     /// queue. An identical ticket again changes nothing; another ticket under the same
     /// idTicketEntete throws `outbox.conflicting_ticket`.
-    #[napi(ts_args_type = "ticket: Ticket", ts_return_type = "QueueView")]
-    pub fn enqueue(&self, env: Env, ticket: Unknown) -> napi::Result<Value> {
-        let done = from_js::<Ticket>(&env, ticket, "ticket").and_then(|t| {
+    #[napi(ts_args_type = "ticket: Ticket", ts_return_type = "Promise<QueueView>")]
+    pub fn enqueue<'e>(&self, env: &'e Env, ticket: Unknown) -> napi::Result<PromiseRaw<'e, Value>> {
+        let done = from_js::<Ticket>(env, ticket, "ticket").and_then(|t| {
             let mut outbox = lock(&self.outbox);
             outbox.enqueue(t, now()).map_err(|e| Failure::of(&e))?;
             to_js(&outbox.view(now()))
         });
-        sync(&env, done)
+        settled(env, done)
     }
 
     /// Sends what is due, oldest first, one at a time, until the queue is empty or waiting for a
@@ -92,24 +92,27 @@ impl TicketOutbox {
     /// Closes a period of the journal (cash-register law: daily, monthly, yearly closures with
     /// totals per VAT rate and per payment method, chained): `"2026-11-23"`, `"2026-11"` or
     /// `"2026"`. A month closes after its days, a year after its months; a closed period takes
-    /// no more tickets (`journal.period_closed`). Returns the queue.
-    #[napi(ts_return_type = "QueueView")]
-    pub fn close(&self, env: Env, period: String) -> napi::Result<Value> {
+    /// no more tickets (`journal.period_closed`). Resolves to the queue.
+    #[napi(ts_return_type = "Promise<QueueView>")]
+    pub fn close<'e>(&self, env: &'e Env, period: String) -> napi::Result<PromiseRaw<'e, Value>> {
         let closed =
             period.parse::<Period>().map_err(|e| Failure::new("input.invalid_period", e.to_string())).and_then(|p| {
                 let mut outbox = lock(&self.outbox);
                 outbox.close(p).map_err(|e| Failure::of(&e))?;
                 to_js(&outbox.view(now()))
             });
-        sync(&env, closed)
+        settled(env, closed)
     }
 
     /// Puts a refused ticket back in the queue once its cause is fixed.
-    #[napi(ts_return_type = "QueueView")]
-    pub fn requeue_refused(&self, env: Env, id_ticket_entete: String) -> napi::Result<Value> {
-        let mut outbox = lock(&self.outbox);
-        let done = outbox.requeue_refused(&id_ticket_entete, now()).map_err(|e| Failure::of(&e));
-        sync(&env, done.and_then(|()| to_js(&outbox.view(now()))))
+    #[napi(ts_return_type = "Promise<QueueView>")]
+    pub fn requeue_refused<'e>(&self, env: &'e Env, id_ticket_entete: String) -> napi::Result<PromiseRaw<'e, Value>> {
+        let done = {
+            let mut outbox = lock(&self.outbox);
+            let requeued = outbox.requeue_refused(&id_ticket_entete, now()).map_err(|e| Failure::of(&e));
+            requeued.and_then(|()| to_js(&outbox.view(now())))
+        };
+        settled(env, done)
     }
 }
 

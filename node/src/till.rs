@@ -7,7 +7,7 @@
 use crate::crous::Crous;
 use crate::esipay::Esipay;
 use crate::izly_pos::IzlyPos;
-use crate::js::{from_js, from_js_opt, promise, sync, to_js, Failure, Outcome};
+use crate::js::{from_js, from_js_opt, promise, settled, sync, to_js, Failure, Outcome};
 use crate::outbox::{lock, now, pump_once, Sender};
 use crate::outbox_sqlite::SqliteStore;
 use crate::reference::Reference;
@@ -154,13 +154,13 @@ impl Till {
     /// Opens a sale: prices the tray, reserves the next number and stores the payment intent.
     /// Returns the payment to make (`pay`). Throws `sale.unsettled` while a sale is pending or to
     /// check, `pricing.*`, `journal.*` (a closed day) before anything is stored.
-    #[napi(ts_args_type = "input: SaleInput", ts_return_type = "PaymentOrder")]
-    pub fn begin(&self, env: Env, input: Unknown) -> napi::Result<Value> {
-        let done = from_js::<SaleInput>(&env, input, "input").and_then(|input| {
+    #[napi(ts_args_type = "input: SaleInput", ts_return_type = "Promise<PaymentOrder>")]
+    pub fn begin<'e>(&self, env: &'e Env, input: Unknown) -> napi::Result<PromiseRaw<'e, Value>> {
+        let done = from_js::<SaleInput>(env, input, "input").and_then(|input| {
             let order = lock(&self.till).begin(input, &self.reference, now()).map_err(|e| Failure::of(&e))?;
             to_js(&order)
         });
-        sync(&env, done)
+        settled(env, done)
     }
 
     /// Sends the pending sale's payment and resolves to its outcome, not yet recorded (`record`).
@@ -187,16 +187,21 @@ impl Till {
     /// Records a payment's outcome: paid → the ticket is journaled and queued in the same
     /// transaction; declined → voided (a kept, numbered gap); unknown → an Izly sale waits for
     /// `settle`, an esipay sale is to check.
-    #[napi(ts_args_type = "idTicketEntete: string, outcome: PaymentOutcome", ts_return_type = "SaleRecord")]
-    pub fn record(&self, env: Env, id_ticket_entete: String, outcome: Unknown) -> napi::Result<Value> {
-        let done = from_js::<PaymentOutcome>(&env, outcome, "outcome").and_then(|outcome| {
+    #[napi(ts_args_type = "idTicketEntete: string, outcome: PaymentOutcome", ts_return_type = "Promise<SaleRecord>")]
+    pub fn record<'e>(
+        &self,
+        env: &'e Env,
+        id_ticket_entete: String,
+        outcome: Unknown,
+    ) -> napi::Result<PromiseRaw<'e, Value>> {
+        let done = from_js::<PaymentOutcome>(env, outcome, "outcome").and_then(|outcome| {
             let mut till = lock(&self.till);
             let sale = till
                 .record_payment(&id_ticket_entete, &outcome, &self.reference, now())
                 .map_err(|e| Failure::of(&e))?;
             to_js(sale)
         });
-        sync(&env, done)
+        settled(env, done)
     }
 
     /// A whole sale: `begin`, `pay`, `record`. Resolves to the sale as it ends (completed,
@@ -227,13 +232,24 @@ impl Till {
 
     /// The cashier's answer for a sale to check: `{resolution: "paid", transaction?}` (the esipay
     /// back office shows the charge) or `{resolution: "notPaid"}`.
-    #[napi(ts_args_type = "idTicketEntete: string, resolution: Resolution", ts_return_type = "SaleRecord")]
-    pub fn resolve(&self, env: Env, id_ticket_entete: String, resolution: Unknown) -> napi::Result<Value> {
-        let done = from_js::<Resolution>(&env, resolution, "resolution").and_then(|r| {
+    #[napi(ts_args_type = "idTicketEntete: string, resolution: Resolution", ts_return_type = "Promise<SaleRecord>")]
+    pub fn resolve<'e>(
+        &self,
+        env: &'e Env,
+        id_ticket_entete: String,
+        resolution: Unknown,
+    ) -> napi::Result<PromiseRaw<'e, Value>> {
+        let done = from_js::<Resolution>(env, resolution, "resolution").and_then(|r| {
             let mut till = lock(&self.till);
             to_js(till.resolve(&id_ticket_entete, &r, &self.reference, now()).map_err(|e| Failure::of(&e))?)
         });
-        sync(&env, done)
+        settled(env, done)
+    }
+
+    /// The ticket of a completed sale, or null.
+    #[napi(ts_return_type = "Ticket | null")]
+    pub fn ticket(&self, env: Env, id_ticket_entete: String) -> napi::Result<Value> {
+        sync(&env, to_js(&lock(&self.till).till().ticket(&id_ticket_entete)))
     }
 
     /// Every sale of the till, in number order (voided ones are the numbered gaps).
@@ -266,15 +282,15 @@ impl Till {
         sync(&env, to_js(&lock(&self.till).view(now())))
     }
 
-    /// Closes a day (`"2026-11-23"`), month or year of the journal; returns the queue.
-    #[napi(ts_return_type = "QueueView")]
-    pub fn close(&self, env: Env, period: String) -> napi::Result<Value> {
+    /// Closes a day (`"2026-11-23"`), month or year of the journal; resolves to the queue.
+    #[napi(ts_return_type = "Promise<QueueView>")]
+    pub fn close<'e>(&self, env: &'e Env, period: String) -> napi::Result<PromiseRaw<'e, Value>> {
         let closed =
             period.parse::<Period>().map_err(|e| Failure::new("input.invalid_period", e.to_string())).and_then(|p| {
                 let mut till = lock(&self.till);
                 till.close(p).map_err(|e| Failure::of(&e))?;
                 to_js(&till.view(now()))
             });
-        sync(&env, closed)
+        settled(env, closed)
     }
 }

@@ -58,10 +58,10 @@ test("a ticket under a queued idTicketEntete with other content is refused; pump
   const cart = (a) => reference.priceCart([{ codeArticle: a, quantite: 1 }], { codeSociete: 8000, tarif: 1 }, "2026-11-23");
   const one = reference.buildTicket({ numbering, sale, pricedCart: cart(100), payment: { type: "carteBancaire" } }).ticket;
   const other = reference.buildTicket({ numbering, sale, pricedCart: cart(200), payment: { type: "carteBancaire" } }).ticket;
-  assert.equal(outbox.enqueue(one).pending, 1);
-  assert.equal(outbox.enqueue(one).pending, 1, "the same ticket again changes nothing");
-  assert.throws(() => outbox.enqueue(other), (e) => e.code === "outbox.conflicting_ticket");
-  assert.throws(() => outbox.enqueue({ numeroTicket: "x" }), (e) => e.code.startsWith("outbox."));
+  assert.equal((await outbox.enqueue(one)).pending, 1);
+  assert.equal((await outbox.enqueue(one)).pending, 1, "the same ticket again changes nothing");
+  await assert.rejects(outbox.enqueue(other), (e) => e.code === "outbox.conflicting_ticket");
+  await assert.rejects(outbox.enqueue({ numeroTicket: "x" }), (e) => e.code.startsWith("outbox."));
   const view = await outbox.pump();
   assert.equal(view.delivered, 1);
 });
@@ -81,13 +81,13 @@ test("a day is closed through the outbox, reopens verified, and takes no more ti
     numbering = built.numbering;
     return built.ticket;
   };
-  outbox.enqueue(sell("2026-11-23T12:00:00+01:00"));
-  outbox.enqueue(sell("2026-11-23T12:30:00+01:00"));
-  outbox.close("2026-11-23");
-  assert.throws(() => outbox.close("2026-11-23"), (e) => e.code.startsWith("journal."));
-  assert.throws(() => outbox.close("23/11/2026"), (e) => e.code === "input.invalid_period");
+  await outbox.enqueue(sell("2026-11-23T12:00:00+01:00"));
+  await outbox.enqueue(sell("2026-11-23T12:30:00+01:00"));
+  await outbox.close("2026-11-23");
+  await assert.rejects(outbox.close("2026-11-23"), (e) => e.code.startsWith("journal."));
+  await assert.rejects(outbox.close("23/11/2026"), (e) => e.code === "input.invalid_period");
   // Reopened from the file: the chain, closure included, verifies.
   const again = crous.openOutbox(file, reference);
   assert.equal(again.view().pending, 2);
-  assert.equal(again.enqueue(sell("2026-11-24T09:00:00+01:00")).pending, 3);
+  assert.equal((await again.enqueue(sell("2026-11-24T09:00:00+01:00"))).pending, 3);
 });

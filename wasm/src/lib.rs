@@ -28,7 +28,7 @@ use wasm_bindgen::prelude::*;
 const CORE_TYPES: &str = include_str!("../../core/ts/core_types.d.ts");
 
 #[wasm_bindgen(typescript_custom_section)]
-const SHARED_CLIENT_TYPES: &str = include_str!("../../core/ts/client_types.d.ts");
+const SHARED_CLIENT_TYPES: &str = include_str!("../../core/ts/client_types.gen.d.ts");
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("types.d.ts");

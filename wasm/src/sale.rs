@@ -150,12 +150,12 @@ impl Till {
     #[wasm_bindgen(unchecked_return_type = "Promise<PaymentOutcome>")]
     pub fn pay(
         &self,
-        id_ticket_entete: String,
-        #[wasm_bindgen(unchecked_param_type = "BankCard | null | undefined")] bank_card_value: JsValue,
+        #[wasm_bindgen(js_name = idTicketEntete)] id_ticket_entete: String,
+        #[wasm_bindgen(js_name = bankCard, unchecked_optional_param_type = "BankCard | null")] bank_card_value: Option<JsValue>,
     ) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise((|| -> Result<js_sys::Promise, JsValue> {
-            let card = bank_card(&bank_card_value)?;
+            let card = bank_card(&bank_card_value.unwrap_or(JsValue::UNDEFINED))?;
             let order = inner.queue.state.borrow().payment_order(&id_ticket_entete).map_err(|e| core_error(&e))?;
             let payments = inner.payments.borrow().clone();
             Ok(future_to_promise(async move { to_js(&payments.pay(&order, card).await?) }))
@@ -168,7 +168,7 @@ impl Till {
     #[wasm_bindgen(unchecked_return_type = "Promise<SaleRecord>")]
     pub fn record(
         &self,
-        id_ticket_entete: String,
+        #[wasm_bindgen(js_name = idTicketEntete)] id_ticket_entete: String,
         #[wasm_bindgen(unchecked_param_type = "PaymentOutcome")] outcome: JsValue,
     ) -> js_sys::Promise {
         let inner = self.inner.clone();
@@ -186,11 +186,11 @@ impl Till {
     pub fn sell(
         &self,
         #[wasm_bindgen(unchecked_param_type = "SaleInput")] input: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "BankCard | null | undefined")] bank_card_value: JsValue,
+        #[wasm_bindgen(js_name = bankCard, unchecked_optional_param_type = "BankCard | null")] bank_card_value: Option<JsValue>,
     ) -> js_sys::Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
-            let card = bank_card(&bank_card_value)?;
+            let card = bank_card(&bank_card_value.unwrap_or(JsValue::UNDEFINED))?;
             let input: SaleInput = from_js(&input, "input")?;
             let payments = inner.payments.borrow().clone();
             // A sale that cannot be paid would hold the till: refused before it is opened.
@@ -208,7 +208,7 @@ impl Till {
     #[wasm_bindgen(unchecked_return_type = "Promise<SaleRecord>")]
     pub fn resolve(
         &self,
-        id_ticket_entete: String,
+        #[wasm_bindgen(js_name = idTicketEntete)] id_ticket_entete: String,
         #[wasm_bindgen(unchecked_param_type = "Resolution")] resolution: JsValue,
     ) -> js_sys::Promise {
         let inner = self.inner.clone();
@@ -234,7 +234,7 @@ impl Till {
 
     /// A completed sale's ticket, as journaled and queued (null once pruned or for another sale).
     #[wasm_bindgen(unchecked_return_type = "Ticket | null")]
-    pub fn ticket(&self, id_ticket_entete: String) -> Result<JsValue, JsValue> {
+    pub fn ticket(&self, #[wasm_bindgen(js_name = idTicketEntete)] id_ticket_entete: String) -> Result<JsValue, JsValue> {
         to_js(&self.inner.queue.state.borrow().ticket(&id_ticket_entete))
     }
 

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// An HTTP answer to write back as is: `res.writeHead(a.status, a.headers).end(a.body)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HttpAnswer {
     pub status: u16,
     pub headers: BTreeMap<String, String>,
@@ -30,6 +31,7 @@ impl From<&ApiResponse> for HttpAnswer {
 
 /// Why a call-in was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Refusal {
     pub code: String,
     pub message: String,
@@ -37,11 +39,14 @@ pub struct Refusal {
 
 /// A return POST as the server sees it (`EsipayReturn` in TypeScript).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "EsipayReturn"))]
 pub struct ReturnView {
     /// `"card"`, or the gateway's other type.
     #[serde(rename = "type")]
     pub kind: String,
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub amount: Decimal,
     pub transaction: String,
     pub cid: String,
@@ -59,6 +64,8 @@ impl From<&ReturnNotification> for ReturnView {
 
 /// `Esipay.handleReturn`'s result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "EsipayReturnOutcome"))]
 pub struct ReturnOutcome {
     pub accepted: bool,
     pub notification: Option<ReturnView>,

@@ -25,6 +25,8 @@ use std::sync::Mutex;
 
 /// `new Crous(options)` in both packages.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CrousOptions {
     /// `"preprod"`, `"prod"` or a base URL (the sandbox's).
@@ -42,6 +44,8 @@ pub struct CrousOptions {
 
 /// `sendTicket`'s options.
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TicketSendOptions {
     /// `versCommandeEnLigne=1`: a ticket of an online order.
@@ -50,6 +54,7 @@ pub struct TicketSendOptions {
 
 /// How a ticket reached the Crous.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum DeliveryOutcome {
     /// Accepted now (2xx).
@@ -60,6 +65,7 @@ pub enum DeliveryOutcome {
 
 /// `sendTicket`'s result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TicketDelivery {
     pub outcome: DeliveryOutcome,
@@ -70,6 +76,8 @@ pub struct TicketDelivery {
 
 /// `caisse()`'s result: the till's record, with its Izly POS key (a secret: give it to `IzlyPos`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "Caisse"))]
 #[serde(rename_all = "camelCase")]
 pub struct CaisseView {
     pub libelle: Option<String>,

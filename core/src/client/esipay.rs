@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 
 /// `new Esipay(options)` in both packages.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EsipayOptions {
     /// A base URL (esipay has no preproduction; the sandbox's for tests), or `"prod"`.
@@ -24,22 +26,26 @@ pub struct EsipayOptions {
 
 /// `pay`'s argument: the merchant's payment id, the card as the till's sale takes it, the amount.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CardPayment {
     pub cid: String,
     pub card: BankCardInput,
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub amount: Decimal,
 }
 
 /// `pay`'s result: the card masked, the gateway's answer masked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct EsipayPaid {
     pub cid: String,
     pub card: String,
     /// Euros, with their cents (`"12.50"`).
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub amount: Decimal,
     pub body: String,
     pub attempts: u32,
@@ -47,6 +53,7 @@ pub struct EsipayPaid {
 
 /// A refund's result: the gateway's answer (masked).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct EsipayAnswer {
     pub body: String,

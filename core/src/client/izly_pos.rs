@@ -20,6 +20,8 @@ use serde::{Deserialize, Serialize};
 
 /// `new IzlyPos(options)` in both packages.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IzlyPosOptions {
     /// `"preprod"`, `"prod"` or a base URL (the sandbox's).
@@ -33,6 +35,8 @@ pub struct IzlyPosOptions {
 
 /// A tapped card, as the bridge's `readCard` gives it.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IzlyCard {
     pub id_support: String,
@@ -43,10 +47,13 @@ pub struct IzlyCard {
 
 /// `debitQrCode`'s argument (amount in euros).
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct QrCodeDebit {
     pub qr_code: String,
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub amount: Decimal,
     pub id_ticket_entete: String,
     /// 1 for the first try of this ticket; a new attempt after a refusal takes the next number.
@@ -55,6 +62,9 @@ pub struct QrCodeDebit {
 
 /// `debitCard`'s argument (amount in euros).
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields))]
+#[cfg_attr(feature = "ts", ts(rename = "CardDebit"))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CardDebitInput {
     pub id_support: String,
@@ -62,6 +72,7 @@ pub struct CardDebitInput {
     #[serde(default)]
     pub sam: Option<String>,
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub amount: Decimal,
     pub id_ticket_entete: String,
     pub attempt: Option<u32>,
@@ -69,6 +80,7 @@ pub struct CardDebitInput {
 
 /// `searchQrCode`'s and `searchCard`'s result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct QrCodeHolder {
     /// The answer, with its wire names.
@@ -81,6 +93,7 @@ pub struct QrCodeHolder {
 
 /// A debit's result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct IzlyDebit {
     pub debit: Debit,

@@ -7,6 +7,8 @@ use std::time::Duration;
 /// How a client retries (core's [`RetryPolicy`]; every field optional, its defaults otherwise).
 /// `RetryOptions` in TypeScript, the `retry` option of every client.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RetryOptions {
     /// Attempts in all, the first included (at least 1).

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A customer's pricing profile: société and tarif.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerProfile {
     pub code_societe: u32,

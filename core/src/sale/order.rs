@@ -23,6 +23,8 @@ pub struct BankCard {
 /// A bank card as a front end hands it over, `{number, month, year}` (digits, spaces allowed):
 /// [`BankCardInput::parse`] checks the number with its own error codes (`card_number.*`).
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "BankCard"))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BankCardInput {
     pub number: String,

@@ -18,7 +18,7 @@ for (let i = 0; i < Number(count); i++) {
   const pricedCart = reference.priceCart([{ codeArticle: [100, 200, 300, 400][i % 4], quantite: 1 }], { codeSociete: 8000, tarif: 1 }, "2026-11-23");
   const built = reference.buildTicket({ numbering, sale, pricedCart, payment: { type: "carteBancaire" } });
   numbering = built.numbering;
-  outbox.enqueue(built.ticket);
+  await outbox.enqueue(built.ticket);
   process.stdout.write(`enqueued ${built.ticket.idTicketEntete}\n`);
 }
 let view = await outbox.pump();

@@ -43,7 +43,7 @@ async function settle() {
   const check = till.unsettled();
   if (check?.state === "toCheck") {
     const charged = (await get("/sandbox/esipay/transactions")).find((t) => t.cid === check.reference && t.status === "accepted");
-    till.resolve(check.idTicketEntete, charged ? { resolution: "paid", transaction: charged.transaction } : { resolution: "notPaid" });
+    await till.resolve(check.idTicketEntete, charged ? { resolution: "paid", transaction: charged.transaction } : { resolution: "notPaid" });
   }
 }
 
@@ -69,11 +69,11 @@ async function main() {
       continue;
     }
     const n = till.sales().length + 1;
-    const order = till.begin(input(n));
+    const order = await till.begin(input(n));
     if (stop("begun", n)) return;
     const outcome = await till.pay(order.idTicketEntete, order.method.type === "esipay" ? bankCard : null);
     if (stop("paid", n)) return;
-    till.record(order.idTicketEntete, outcome);
+    await till.record(order.idTicketEntete, outcome);
     if (stop("recorded", n)) return;
     await till.pump();
     if (stop("pumped", n)) return;

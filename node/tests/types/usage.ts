@@ -63,10 +63,10 @@ export async function engine(installationKey: string, card: { idSupport: string;
   till.setEsipay(new Esipay({ environment, uuid: "u" }));
   const settled: SaleRecord[] = await till.settle();
   const sale = { versionLogiciel: "1.0", idLogiciel: 39, idTypeDistribution: 1 as const, soldAt: "2026-11-23T12:05:00+01:00" };
-  const order: PaymentOrder = till.begin({ cart: [{ codeArticle: 100, quantite: 1 }], profile: { codeSociete: 10, tarif: 1 },
+  const order: PaymentOrder = await till.begin({ cart: [{ codeArticle: 100, quantite: 1 }], profile: { codeSociete: 10, tarif: 1 },
     method: { type: "izlyCard", ...card }, sale });
   const outcome: PaymentOutcome = await till.pay(order.idTicketEntete, null);
-  const recorded: SaleRecord = till.record(order.idTicketEntete, outcome);
+  const recorded: SaleRecord = await till.record(order.idTicketEntete, outcome);
   if (recorded.state === "voided") seen.push(recorded.code);
   const byCard = await till.sell({ cart: [{ codeArticle: 200, quantite: 2 }], profile: { codeSociete: 8000, tarif: 1 },
     method: { type: "esipay" }, sale }, { number: "4970100000000014", month: 12, year: 2030 });

@@ -84,6 +84,8 @@ struct DebitBody<'a> {
 
 /// What a debit answers (and what the reference look-up answers for a debit that happened).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields))]
 #[serde(rename_all = "PascalCase")]
 pub struct Debit {
     /// The ticket's idTransactionIzly.
@@ -93,9 +95,11 @@ pub struct Debit {
     pub reference: Option<String>,
     /// Euros.
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub amount: Decimal,
     /// Balance after the debit, euros: the ticket's soldeClient.
     #[serde(default, with = "crate::exact_decimal::option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub balance: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,

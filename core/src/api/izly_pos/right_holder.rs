@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 
 /// A right holder (ayant droit) as searchQRCode answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields))]
 #[serde(rename_all = "PascalCase")]
 pub struct RightHolder {
     #[serde(deserialize_with = "lenient::ident::deserialize")]
@@ -32,6 +34,7 @@ pub struct RightHolder {
     pub tarif: u32,
     /// Balance in euros.
     #[serde(default, with = "crate::exact_decimal::option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub balance: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nom: Option<String>,
