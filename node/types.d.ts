@@ -1,5 +1,5 @@
 // TypeScript shapes of the values crous-till-node exchanges with JavaScript. The build writes
-// index.d.ts as: core/ts/core_types.d.ts (core's serde types, shared with the browser package),
+// index.d.ts as: core/ts/types.gen.d.ts (generated from core's Rust types, shared with the browser package),
 // this file, then the declarations napi-derive emits. Service answers keep their wire names.
 // Amounts: JS numbers or numeric strings in; numbers out unless said otherwise.
 // Never add amounts up in floating point: ask the addon.

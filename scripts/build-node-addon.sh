@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Node addon: node/ (crate crous-till-node, napi 3) in release mode with @napi-rs/cli
 # (`napi build`), which runs cargo, copies target/release/libcrous_till_node.so to
-# node/crous_till.node and writes node/index.d.ts (core/ts/core_types.d.ts, core/ts/client_types.gen.d.ts
-# and node/types.d.ts
+# node/crous_till.node and writes node/index.d.ts (core/ts/types.gen.d.ts, generated from core's
+# Rust types, and node/types.d.ts
 # first, joined into node/header.gen.d.ts, then the declarations
 # napi-derive emits). Checks that the declarations never say `any` and that a server written
 # against them compiles under tsc --strict.
@@ -30,8 +30,8 @@ fi
 # The header napi puts first in index.d.ts: core's shapes (shared with the browser package), then
 # the addon's own.
 # The client shapes are generated from core's Rust types; refuse a stale copy.
-bash scripts/check-ts-types.sh || die "core/ts/client_types.gen.d.ts drifted from core's types"
-cat core/ts/core_types.d.ts core/ts/client_types.gen.d.ts node/types.d.ts > node/header.gen.d.ts
+bash scripts/check-ts-types.sh || die "core/ts/types.gen.d.ts drifted from core's types"
+cat core/ts/types.gen.d.ts node/types.d.ts > node/header.gen.d.ts
 log "napi build --release (crate crous-till-node)"
 (cd node && node_modules/.bin/napi build --release --output-dir . --dts index.d.ts)
 # Without --platform the name is plain; a platform-suffixed one is renamed all the same.

@@ -18,7 +18,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 TARGET=wasm32-unknown-unknown
 DEBIAN_RUSTC=/usr/bin/rustc
 # The client shapes are generated from core's Rust types; refuse a stale copy.
-bash scripts/check-ts-types.sh || die "core/ts/client_types.gen.d.ts drifted from core's types"
+bash scripts/check-ts-types.sh || die "core/ts/types.gen.d.ts drifted from core's types"
 # Its own target dir, so that Debian's rustc does not invalidate the native build cache.
 export CARGO_TARGET_DIR=${CROUS_WASM_TARGET_DIR:-$ROOT/target/wasm-pkg}
 

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 /// Facts about the till and the moment of sale. JSON: `{"versionLogiciel", "idLogiciel",
 /// "idTypeDistribution": 1 | 2, "soldAt": RFC 3339 with offset}` (the ticket's own names).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SaleContext {
     /// `versionLogiciel`, "pour aide au débogage".
@@ -25,8 +26,10 @@ pub struct SaleContext {
     /// `idLogiciel`, the software's id at the Crous.
     pub id_logiciel: u32,
     #[serde(rename = "idTypeDistribution")]
+    #[cfg_attr(feature = "ts", ts(type = "1 | 2"))]
     pub type_distribution: TypeDistribution,
     /// When the sale happened, in the till's local offset: its local date is the numbering day.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub sold_at: DateTime<FixedOffset>,
 }
 
@@ -34,6 +37,7 @@ pub struct SaleContext {
 /// JSON: `{"type": "carteBancaire"}`, `{"type": "izlyCard", "idSupport", "numeroApplicatif",
 /// "idTransactionIzly"}`, `{"type": "izlyQrCode", "qrCode", "idTransactionIzly"}`, `{"type": "fidelite"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
 pub enum Payment {
     /// Bank card (codeReglement 4), e.g. through esipay.
@@ -54,13 +58,13 @@ pub enum Payment {
 /// JSON: the ticket's `complementaire` names; every field optional.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(feature = "ts", ts(optional_fields))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct IzlyCustomer {
     pub code_client: Option<String>,
     /// Balance after the debit, "en € et centimes d'€".
     #[serde(with = "crate::exact_decimal::option")]
-    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
+    #[cfg_attr(feature = "ts", ts(type = "Amount", optional = nullable))]
     pub solde_client: Option<Decimal>,
     pub nom_client: Option<String>,
     pub date_fin_validite_client: Option<String>,
@@ -72,6 +76,7 @@ pub struct IzlyCustomer {
 
 /// A ticket and the numbering state to persist once it is stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BuiltTicket {
     pub ticket: Ticket,
@@ -81,11 +86,14 @@ pub struct BuiltTicket {
 /// What a ticket is built from besides its priced tray: the bindings' `buildTicket` input
 /// (`{numbering, sale, customer?, payment}`), read in one go.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "TrayTicketInput"))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TicketInput {
     pub numbering: NumberingState,
     pub sale: SaleContext,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub customer: Option<IzlyCustomer>,
     pub payment: Payment,
 }
@@ -93,12 +101,14 @@ pub struct TicketInput {
 /// The bindings' `Reference.buildTicket` input: a priced tray and what [`TicketInput`] holds
 /// (other keys are ignored, as they always were there).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BuildTicketInput {
     pub priced_cart: PricedCart,
     pub numbering: NumberingState,
     pub sale: SaleContext,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub customer: Option<IzlyCustomer>,
     pub payment: Payment,
 }

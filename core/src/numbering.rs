@@ -15,11 +15,13 @@ use serde::{Deserialize, Serialize};
 
 /// The persisted counters of one point of sale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct NumberingState {
     /// The last idTicketEntete handed out (0 before the first sale).
     pub last_id_ticket_entete: u64,
     /// The business day of `day_sequence`, if any sale was made yet.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub day: Option<NaiveDate>,
     /// How many numeroTicket were handed out on `day`.
     pub day_sequence: u32,

@@ -6,6 +6,8 @@ use std::fmt;
 
 /// A till's place in the Crous organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "PointOfSaleIds"))]
 #[serde(rename_all = "camelCase")]
 pub struct PointOfSale {
     /// "numéro du Crous".

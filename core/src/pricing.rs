@@ -38,10 +38,12 @@ use serde::{Deserialize, Serialize};
 
 /// One article and how many of it are on the tray.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CartItem {
     pub code_article: u64,
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub quantite: Decimal,
 }
 
@@ -53,43 +55,55 @@ impl CartItem {
 
 /// A priced line, with everything the ticket line and the receipt need.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PricedLine {
     pub code_article: u64,
     pub libelle: String,
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub quantite: Decimal,
     pub code_tva: u32,
     /// VAT rate in percent.
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub taux_tva: Decimal,
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub prix_unitaire_ttc: Decimal,
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub prix_unitaire_ht: Decimal,
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub total_ttc: Decimal,
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub total_ht: Decimal,
     /// The subsidy that lowered this line's price, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub subvention: Option<AppliedSubvention>,
     /// Set on an entry-fee line added by [`price_cart`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub droit_entree: Option<AppliedDroitEntree>,
 }
 
 /// A priced tray.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PricedCart {
     pub profile: CustomerProfile,
     pub lines: Vec<PricedLine>,
     /// What the customer pays: Σ line `total_ttc`, fee lines included, subsidies deducted.
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub total_ttc: Decimal,
     /// Σ of the lines' subsidy totals, what the Crous pays on top (for display and reporting).
     #[serde(with = "crate::exact_decimal", default)]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub total_subventions: Decimal,
 }
 

@@ -13,21 +13,27 @@ use std::collections::BTreeMap;
 /// One printed line: what is paid, and for a subsidised line what the Crous paid on top
 /// ("dont subvention"), since the ticket itself only carries the net price.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ReceiptLine {
     pub libelle: String,
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub quantite: Decimal,
     /// Unit price paid, TTC.
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub prix_unitaire_ttc: Decimal,
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub total_ttc: Decimal,
     /// Unit price before the subsidy, on subsidised lines.
     #[serde(with = "crate::exact_decimal::option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount", optional))]
     pub prix_unitaire_avant_subvention_ttc: Option<Decimal>,
     /// The line's subsidy total ("dont subvention"), on subsidised lines.
     #[serde(with = "crate::exact_decimal::option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount", optional))]
     pub dont_subvention: Option<Decimal>,
     /// True on an entry-fee line added by pricing.
     pub droit_entree: bool,
@@ -51,17 +57,22 @@ pub fn receipt_lines(cart: &PricedCart) -> Vec<ReceiptLine> {
 
 /// One VAT rate's totals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct VatTotal {
     pub code_tva: u32,
     /// Rate in percent, when the VAT table knows the code.
     #[serde(with = "crate::exact_decimal::option")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount | null"))]
     pub taux: Option<Decimal>,
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub total_ht: Decimal,
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub total_tva: Decimal,
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub total_ttc: Decimal,
 }
 

@@ -11,7 +11,7 @@
 //! `details`, exactly as the browser package (`wasm/`) does.
 //!
 //! Built by `scripts/build-node-addon.sh` (`napi build`: `crous_till.node` and `index.d.ts`, whose
-//! shapes come from `core/ts/core_types.d.ts` (shared with `wasm/`) and `types.d.ts`; no `any`).
+//! shapes come from `core/ts/types.gen.d.ts` (generated from core's Rust types, shared with `wasm/`) and `types.d.ts`; no `any`).
 
 #![deny(clippy::all)]
 

@@ -23,12 +23,9 @@ pub mod tray;
 
 use wasm_bindgen::prelude::*;
 
-/// Core's shapes, shared with the Node addon (core/ts/core_types.d.ts).
+/// Core's shapes, generated from its Rust types and shared with the Node addon (core/ts/types.gen.d.ts).
 #[wasm_bindgen(typescript_custom_section)]
-const CORE_TYPES: &str = include_str!("../../core/ts/core_types.d.ts");
-
-#[wasm_bindgen(typescript_custom_section)]
-const SHARED_CLIENT_TYPES: &str = include_str!("../../core/ts/client_types.gen.d.ts");
+const CORE_TYPES: &str = include_str!("../../core/ts/types.gen.d.ts");
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("types.d.ts");

@@ -157,7 +157,10 @@ impl TicketOutbox {
 
     /// Puts a refused ticket back in the queue (once its cause is fixed).
     #[wasm_bindgen(js_name = requeueRefused, unchecked_return_type = "Promise<QueueView>")]
-    pub fn requeue_refused(&self, #[wasm_bindgen(js_name = idTicketEntete)] id_ticket_entete: String) -> js_sys::Promise {
+    pub fn requeue_refused(
+        &self,
+        #[wasm_bindgen(js_name = idTicketEntete)] id_ticket_entete: String,
+    ) -> js_sys::Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
             let _held = inner.lock.hold().await;

@@ -1,5 +1,5 @@
 // The browser till's ticket outbox (TicketOutbox) and the store it writes through (QueueView and
-// the other shapes both packages share are in core/ts/core_types.d.ts). Rows and journal records
+// the other shapes both packages share are in core/ts/types.gen.d.ts, generated from core's Rust types). Rows and journal records
 // are core's (crous-till-core outbox and journal); a store keeps them as opaque JSON keyed by
 // `sequence` and checks the preconditions each write states.
 

@@ -151,7 +151,9 @@ impl Till {
     pub fn pay(
         &self,
         #[wasm_bindgen(js_name = idTicketEntete)] id_ticket_entete: String,
-        #[wasm_bindgen(js_name = bankCard, unchecked_optional_param_type = "BankCard | null")] bank_card_value: Option<JsValue>,
+        #[wasm_bindgen(js_name = bankCard, unchecked_optional_param_type = "BankCard | null")] bank_card_value: Option<
+            JsValue,
+        >,
     ) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise((|| -> Result<js_sys::Promise, JsValue> {
@@ -186,7 +188,9 @@ impl Till {
     pub fn sell(
         &self,
         #[wasm_bindgen(unchecked_param_type = "SaleInput")] input: JsValue,
-        #[wasm_bindgen(js_name = bankCard, unchecked_optional_param_type = "BankCard | null")] bank_card_value: Option<JsValue>,
+        #[wasm_bindgen(js_name = bankCard, unchecked_optional_param_type = "BankCard | null")] bank_card_value: Option<
+            JsValue,
+        >,
     ) -> js_sys::Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
@@ -234,7 +238,10 @@ impl Till {
 
     /// A completed sale's ticket, as journaled and queued (null once pruned or for another sale).
     #[wasm_bindgen(unchecked_return_type = "Ticket | null")]
-    pub fn ticket(&self, #[wasm_bindgen(js_name = idTicketEntete)] id_ticket_entete: String) -> Result<JsValue, JsValue> {
+    pub fn ticket(
+        &self,
+        #[wasm_bindgen(js_name = idTicketEntete)] id_ticket_entete: String,
+    ) -> Result<JsValue, JsValue> {
         to_js(&self.inner.queue.state.borrow().ticket(&id_ticket_entete))
     }
 

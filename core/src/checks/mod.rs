@@ -24,6 +24,7 @@ use serde::Serialize;
 
 /// What the checks found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CheckReport {
     pub violations: Vec<Violation>,
     /// Rules not run because no reference data was given.

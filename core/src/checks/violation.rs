@@ -3,6 +3,7 @@ use std::fmt;
 
 /// The stable code of each rule. These strings are part of the public API: tools match on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ViolationCode {
     /// A mandatory field of specs 001 is absent or blank.
@@ -68,6 +69,7 @@ impl fmt::Display for ViolationCode {
 
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Violation {
     pub code: ViolationCode,
     /// Where in the ticket JSON: `numeroTicket`, `listeLignes[0].totalTtc`, `complementaire`.

@@ -26,7 +26,7 @@ use std::sync::Mutex;
 /// `new Crous(options)` in both packages.
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(feature = "ts", ts(optional_fields))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CrousOptions {
     /// `"preprod"`, `"prod"` or a base URL (the sandbox's).
@@ -45,7 +45,7 @@ pub struct CrousOptions {
 /// `sendTicket`'s options.
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(feature = "ts", ts(optional_fields))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TicketSendOptions {
     /// `versCommandeEnLigne=1`: a ticket of an online order.

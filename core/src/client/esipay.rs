@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 /// `new Esipay(options)` in both packages.
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(feature = "ts", ts(optional_fields))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EsipayOptions {
     /// A base URL (esipay has no preproduction; the sandbox's for tests), or `"prod"`.

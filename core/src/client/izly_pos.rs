@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 /// `new IzlyPos(options)` in both packages.
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(feature = "ts", ts(optional_fields))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IzlyPosOptions {
     /// `"preprod"`, `"prod"` or a base URL (the sandbox's).
@@ -36,7 +36,7 @@ pub struct IzlyPosOptions {
 /// A tapped card, as the bridge's `readCard` gives it.
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(feature = "ts", ts(optional_fields))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IzlyCard {
     pub id_support: String,
@@ -48,7 +48,7 @@ pub struct IzlyCard {
 /// `debitQrCode`'s argument (amount in euros).
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(feature = "ts", ts(optional_fields))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct QrCodeDebit {
     pub qr_code: String,
@@ -63,7 +63,7 @@ pub struct QrCodeDebit {
 /// `debitCard`'s argument (amount in euros).
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(feature = "ts", ts(optional_fields))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[cfg_attr(feature = "ts", ts(rename = "CardDebit"))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CardDebitInput {

@@ -27,6 +27,8 @@ pub type EpochMillis = u64;
 /// closed tab) and is sent again: safe, since the Crous keys tickets by idTicketEntete and
 /// answers 409 to a copy, which counts as delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "OutboxStatus"))]
 #[serde(rename_all = "camelCase")]
 pub enum Status {
     /// Waiting to be sent, at or after `nextAttemptAt`.
@@ -59,6 +61,8 @@ pub enum Delivery {
 
 /// The last thing that went wrong with a row, for the page and the logs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "OutboxLastError"))]
 #[serde(rename_all = "camelCase")]
 pub struct LastError {
     /// A stable code ([`crate::error_code::ErrorCode`]): `crous.server_error`, `network.timeout`…
@@ -67,6 +71,7 @@ pub struct LastError {
     pub message: String,
     /// The HTTP status, when there was an answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub status: Option<u16>,
     pub at: EpochMillis,
 }

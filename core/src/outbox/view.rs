@@ -7,17 +7,20 @@ use serde::Serialize;
 
 /// One ticket, as the page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TicketSummary {
     pub sequence: u64,
     pub id_ticket_entete: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub numero_ticket: Option<String>,
     pub status: Status,
     pub attempts: u32,
     pub enqueued_at: EpochMillis,
     pub next_attempt_at: EpochMillis,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub last_error: Option<LastError>,
 }
 
@@ -39,6 +42,7 @@ impl From<&OutboxEntry> for TicketSummary {
 /// The queue at a glance: counts by status, the ticket everything waits for, the latest error
 /// still relevant, and every refused ticket (they must never vanish silently).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct QueueView {
     pub point_of_sale: PointOfSale,
@@ -48,15 +52,18 @@ pub struct QueueView {
     pub refused: usize,
     /// The oldest ticket not yet delivered (pending or sending): the head of the queue.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub oldest_pending: Option<TicketSummary>,
     /// The most recent error of a ticket still pending, sending or refused.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub last_error: Option<LastError>,
     pub refused_tickets: Vec<TicketSummary>,
     /// A 401 stopped the queue until the till authenticates again.
     pub needs_authentication: bool,
     /// When the head of the queue may leave next, if it is waiting for its backoff.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub next_attempt_at: Option<EpochMillis>,
 }
 

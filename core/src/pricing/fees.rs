@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 /// Marks a line as an entry fee added by [`super::price_cart`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AppliedDroitEntree {
     pub code_droit_entree: u32,

@@ -9,18 +9,22 @@ use serde::{Deserialize, Serialize};
 
 /// The subsidy deducted from a line, kept so the receipt can show the gross price.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AppliedSubvention {
     pub code_subvention: u32,
     pub libelle: String,
     /// TTC euros per unit, deducted from the unit price.
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub montant_unitaire: Decimal,
     /// `montant_unitaire × quantite`, rounded half-up to the cent like line totals.
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub total: Decimal,
     /// The price row's `prixTtc`.
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub prix_unitaire_avant_subvention_ttc: Decimal,
 }
 

@@ -28,17 +28,28 @@ use serde::{Deserialize, Serialize};
 /// Everything a till downloads from the Crous API to price a tray and check a ticket.
 /// Every list defaults to empty, so `{"tva": [...], "articles": [...]}` is a valid reference file.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default)]
 pub struct ReferenceData {
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub tva: Vec<Tva>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub articles: Vec<Article>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub societes: Vec<Societe>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub societes_tarifs: Vec<SocieteTarif>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub periodes: Vec<Periode>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub societes_tarifs_periodes: Vec<SocieteTarifPeriode>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub articles_societes_tarifs_periodes: Vec<PrixArticle>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub droits_entree: Vec<DroitEntree>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub droits_entree_types: Vec<DroitEntreeType>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub subventions: Vec<Subvention>,
 }
 

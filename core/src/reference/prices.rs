@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// One row of `articles-societes-tarifs-periodes`: the TTC price of an article for a société/tarif
 /// during a period. Specs 001: "Pour récupérer les prix des articles des sociétés 10 et 8000".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PrixArticle {
     #[serde(deserialize_with = "crate::lenient::int_code::deserialize")]
@@ -17,5 +18,6 @@ pub struct PrixArticle {
     pub id_periode: u32,
     /// Unit price, VAT included, in euros.
     #[serde(with = "exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub prix_ttc: Decimal,
 }

@@ -29,6 +29,7 @@ impl CustomerProfile {
 
 /// One row of the `societes` resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Societe {
     #[serde(deserialize_with = "crate::lenient::int_code::deserialize")]
@@ -39,6 +40,7 @@ pub struct Societe {
 /// One row of the `societes-tarifs` resource. Specs 001: "Afin de récupérer le taux de tva des
 /// clients de ce societe/tarif, et l'appliquer dans le cas du paiement par CB".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SocieteTarif {
     #[serde(deserialize_with = "crate::lenient::int_code::deserialize")]
@@ -48,6 +50,7 @@ pub struct SocieteTarif {
     pub libelle: String,
     /// The VAT code of this profile's sales; overrides the article's when present.
     #[serde(default, deserialize_with = "crate::lenient::int_code::option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub code_tva: Option<u32>,
 }
 

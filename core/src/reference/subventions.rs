@@ -14,22 +14,27 @@ use serde::{Deserialize, Serialize};
 /// The Crous ticket line has no subsidy field and the checks refuse negative amounts, so the
 /// ticket carries the net price; the subsidy travels on the priced line and the receipt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Subvention {
     #[serde(deserialize_with = "crate::lenient::int_code::deserialize")]
     pub code_subvention: u32,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub libelle: String,
     #[serde(deserialize_with = "crate::lenient::int_code::deserialize")]
     pub code_societe: u32,
     #[serde(deserialize_with = "crate::lenient::int_code::deserialize")]
     pub tarif: u32,
     #[serde(default, deserialize_with = "crate::lenient::int_code::option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub code_article: Option<u64>,
     /// Absent: every period.
     #[serde(default, deserialize_with = "crate::lenient::int_code::option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub id_periode: Option<u32>,
     /// TTC euros per unit.
     #[serde(with = "exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub montant: Decimal,
 }

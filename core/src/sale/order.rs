@@ -90,11 +90,13 @@ pub enum Prepared {
 
 /// What to pay for sale `idTicketEntete`: `amount` euros by `method`, under `reference`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentOrder {
     pub id_ticket_entete: String,
     pub numero_ticket: String,
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub amount: Decimal,
     pub method: PaymentMethod,
     /// The Izly debit reference, or the esipay cid.

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 /// The outcome given to [`super::Till::record_payment`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "outcome", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum PaymentOutcome {
     Paid {

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 /// The ticket counters of a point of sale, with the revision the store checks on each update.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct NumberingRecord {
     pub point_of_sale: PointOfSale,
@@ -23,6 +24,7 @@ pub struct NumberingRecord {
 /// How the customer pays. Holds no secret: a bank card's number is given to the request builder
 /// when paying and never stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
 pub enum PaymentMethod {
     /// Izly, by the scanned payment QR code (specs 001: `debit/qrcode/{code}`).
@@ -33,6 +35,7 @@ pub enum PaymentMethod {
         id_support: String,
         numero_applicatif: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
         sam: Option<String>,
     },
     /// Bank card through esipay (specs 004); codeReglement 4.
@@ -62,6 +65,7 @@ impl PaymentMethod {
 
 /// What the payment service answered for a payment that happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
 pub enum PaymentProof {
     /// An Izly debit: the ticket's idTransactionIzly, the balance after it (soldeClient) and the
@@ -69,8 +73,10 @@ pub enum PaymentProof {
     Izly {
         id_transaction_izly: String,
         #[serde(default, with = "crate::exact_decimal::option", skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(type = "Amount", optional = nullable))]
         balance: Option<Decimal>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
         code_client: Option<String>,
     },
     /// An esipay payment: 200 to the cardpay call (specs 004: "transaction correctement
@@ -78,6 +84,7 @@ pub enum PaymentProof {
     /// return URL gave it.
     Esipay {
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
         transaction: Option<String>,
     },
 }
@@ -91,6 +98,7 @@ pub enum PaymentProof {
 ///                  └──unknown, Izly: stays pending until its debit look-up answers
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "state", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum SaleState {
     /// The number is reserved and the payment intent recorded: the request may have left.
@@ -105,6 +113,7 @@ pub enum SaleState {
 
 /// One sale, from its reserved number to its end, as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SaleRecord {
     pub point_of_sale: PointOfSale,
@@ -114,17 +123,20 @@ pub struct SaleRecord {
     pub sale: SaleContext,
     pub cart: PricedCart,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub customer: Option<IzlyCustomer>,
     pub method: PaymentMethod,
     /// The payment's idempotent reference: the Izly debit reference, or the esipay cid.
     pub reference: String,
     /// What is paid: the tray's total TTC.
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub amount: Decimal,
     #[serde(flatten)]
     pub state: SaleState,
     pub opened_at: EpochMillis,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub settled_at: Option<EpochMillis>,
     /// 1 when inserted, +1 on every update.
     pub revision: u64,

@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 
 /// What the cashier rang up: the tray, who pays and how, and when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SaleInput {
     pub cart: Vec<CartItem>,
@@ -30,6 +31,7 @@ pub struct SaleInput {
     pub profile: CustomerProfile,
     /// What Izly said of the holder (searchQRCode, searchCard), for the ticket's complementaire.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub customer: Option<IzlyCustomer>,
     pub method: PaymentMethod,
     pub sale: SaleContext,
@@ -38,10 +40,12 @@ pub struct SaleInput {
 /// How the cashier settles a sale to check (esipay's answer lost: the esipay back office or the
 /// customer's bank says whether the card was charged).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "resolution", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Resolution {
     Paid {
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
         transaction: Option<String>,
     },
     NotPaid,

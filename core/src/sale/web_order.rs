@@ -33,6 +33,7 @@ pub const MAX_CLIENT_ORDER_ID: usize = 64;
 /// What the shop's customer ordered, and under which `ClientOrderId` (the shop's own order
 /// reference, unique per point of sale).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OrderInput {
     pub client_order_id: String,
@@ -41,6 +42,7 @@ pub struct OrderInput {
     pub profile: CustomerProfile,
     /// What IzlyConnect said of the customer, for the ticket's complementaire.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub customer: Option<IzlyCustomer>,
     /// The ticket's context; its `soldAt` is replaced by the time the payment is confirmed.
     pub sale: SaleContext,
@@ -48,6 +50,7 @@ pub struct OrderInput {
 
 /// Where a web order stands (see the module's diagram).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "state", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum WebOrderState {
     /// Stored; the init request may have left, its answer is not recorded.
@@ -61,6 +64,7 @@ pub enum WebOrderState {
         code: String,
         message: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
         operation_id: Option<String>,
     },
     /// Money may have been taken but the order cannot be completed as is: a person checks.
@@ -68,12 +72,14 @@ pub enum WebOrderState {
         code: String,
         message: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
         operation_id: Option<String>,
     },
 }
 
 /// One web order, as stored (keyed by point of sale and `clientOrderId`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct WebOrderRecord {
     pub point_of_sale: PointOfSale,
@@ -81,14 +87,17 @@ pub struct WebOrderRecord {
     pub sale: SaleContext,
     pub cart: PricedCart,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub customer: Option<IzlyCustomer>,
     /// What is paid: the cart's total TTC.
     #[serde(with = "crate::exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub amount: Decimal,
     #[serde(flatten)]
     pub state: WebOrderState,
     pub opened_at: EpochMillis,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub settled_at: Option<EpochMillis>,
     /// 1 when inserted, +1 on every update.
     pub revision: u64,
