@@ -143,7 +143,7 @@ async fn izly(
 ) -> bool {
     let account = &fixtures.izly.accounts[0];
     let till = fixtures.tills().next().unwrap().clone();
-    let pos: PointOfSale = till.point_of_sale;
+    let pos: PointOfSale = till.point_of_sale.app_id().parse().unwrap();
     let api = Arc::new(
         IzlyPosApi::new(&Environment::Custom(sandbox.base_url()), IzlyPosKey::new(till.izly_key), pos).unwrap(),
     );

@@ -8,7 +8,7 @@
 //! 409 duplicate ticket, 422 ticket failing the checks.
 
 use crate::util::{header_str, json, media_type, now_ms, now_rfc3339, token};
-use crate::wire::{percent_decode, CrousResource as Resource, CROUS_ENV_PREPRODUCTION};
+use crate::wire::{self, percent_decode, CrousResource as Resource, PointOfSale, CROUS_ENV_PREPRODUCTION};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -17,7 +17,6 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use crous_till_core::checks::check_ticket;
-use crous_till_core::point_of_sale::PointOfSale;
 use crous_till_core::ticket::Ticket;
 use rusqlite::{params, OptionalExtension};
 use serde_json::{json, Value};
@@ -229,50 +228,45 @@ async fn reference(
     let vers_bornes = param(&pairs, "versBornesPrepaiement") == Some("1");
     let fixtures = st.fixtures();
     let data = &fixtures.crous.reference;
-    let rows = match res {
-        Resource::Tva => serde_json::to_value(&data.tva),
-        Resource::Articles => serde_json::to_value(
-            data.articles
-                .iter()
-                .filter(|a| !vers_bornes || a.vers_bornes_prepaiement == Some(true))
-                .collect::<Vec<_>>(),
-        ),
-        Resource::Societes => serde_json::to_value(&data.societes),
-        Resource::SocietesTarifs => serde_json::to_value(&data.societes_tarifs),
-        Resource::Periodes => serde_json::to_value(&data.periodes),
-        Resource::SocietesTarifsPeriode => serde_json::to_value(&data.societes_tarifs_periodes),
+    let rows = |name: &str| data.get(name).and_then(Value::as_array).cloned().unwrap_or_default();
+    let number = |row: &Value, name: &str| row.get(name).and_then(Value::as_u64);
+    // Articles sold at the prepayment kiosks, for versBornesPrepaiement=1.
+    let bornes: Vec<u64> = rows("articles")
+        .iter()
+        .filter(|a| a.get("versBornesPrepaiement") == Some(&Value::Bool(true)))
+        .filter_map(|a| number(a, "codeArticle"))
+        .collect();
+    let rows: Vec<Value> = match res {
+        Resource::Tva => rows("tva"),
+        Resource::Articles => rows("articles")
+            .into_iter()
+            .filter(|a| !vers_bornes || a.get("versBornesPrepaiement") == Some(&Value::Bool(true)))
+            .collect(),
+        Resource::Societes => rows("societes"),
+        Resource::SocietesTarifs => rows("societesTarifs"),
+        Resource::Periodes => rows("periodes"),
+        Resource::SocietesTarifsPeriode => rows("societesTarifsPeriodes"),
         Resource::ArticlesSocietesTarifsPeriodes => {
-            let societes: Option<Vec<u32>> = match param(&pairs, "codesSocietes") {
+            let societes: Option<Vec<u64>> = match param(&pairs, "codesSocietes") {
                 None => None,
-                Some(list) => match list.split(',').map(|s| s.trim().parse::<u32>()).collect() {
+                Some(list) => match list.split(',').map(|s| s.trim().parse::<u64>()).collect() {
                     Ok(v) => Some(v),
                     Err(_) => {
                         return bad_request("codesSocietes must be numbers joined by commas", Some("codesSocietes"))
                     }
                 },
             };
-            let bornes: Vec<u64> = data
-                .articles
-                .iter()
-                .filter(|a| a.vers_bornes_prepaiement == Some(true))
-                .map(|a| a.code_article)
-                .collect();
-            serde_json::to_value(
-                data.articles_societes_tarifs_periodes
-                    .iter()
-                    .filter(|p| societes.as_ref().is_none_or(|s| s.contains(&p.code_societe)))
-                    .filter(|p| !vers_bornes || bornes.contains(&p.code_article))
-                    .collect::<Vec<_>>(),
-            )
+            rows("articlesSocietesTarifsPeriodes")
+                .into_iter()
+                .filter(|p| societes.as_ref().is_none_or(|s| number(p, "codeSociete").is_some_and(|c| s.contains(&c))))
+                .filter(|p| !vers_bornes || number(p, "codeArticle").is_some_and(|c| bornes.contains(&c)))
+                .collect()
         }
-        Resource::DroitsEntree => serde_json::to_value(&data.droits_entree),
-        Resource::Subventions => serde_json::to_value(&data.subventions),
-        Resource::DroitsEntreeTypes => serde_json::to_value(&data.droits_entree_types),
+        Resource::DroitsEntree => rows("droitsEntree"),
+        Resource::Subventions => rows("subventions"),
+        Resource::DroitsEntreeTypes => rows("droitsEntreeTypes"),
     };
-    match rows {
-        Ok(v) => json(StatusCode::OK, JSON, &v),
-        Err(e) => internal(e),
-    }
+    json(StatusCode::OK, JSON, &Value::Array(rows))
 }
 
 async fn tickets(
@@ -298,12 +292,22 @@ async fn tickets(
     if media_type(&headers).as_deref() != Some(JSON) {
         return bad_request("Content-Type must be application/json", None);
     }
-    let ticket: Ticket = match serde_json::from_slice(&body) {
+    let raw: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => return bad_request(&format!("the body is not JSON: {e}"), None),
+    };
+    // The spec's names first, read by the sandbox; only then core's coherence checks.
+    let misnamed = wire::ticket::name_errors(&raw);
+    if !misnamed.is_empty() {
+        let list = misnamed.iter().map(|(f, m)| json!({"code": "-9", "message": m, "field": f})).collect();
+        return errors(StatusCode::BAD_REQUEST, list);
+    }
+    let ticket: Ticket = match serde_json::from_value(raw) {
         Ok(t) => t,
         Err(e) => return bad_request(&format!("the body is not a ticket: {e}"), None),
     };
     let fixtures = st.fixtures();
-    let report = check_ticket(&ticket, Some(&fixtures.crous.reference));
+    let report = check_ticket(&ticket, Some(&fixtures.crous.ticket_rules()));
     if !report.is_valid() {
         let list = report
             .violations

@@ -3,7 +3,7 @@
 //! sites, esipay enterprises and test cards. `sandbox/fixtures/demo.json` is the default set and
 //! the model for `--fixtures FILE`.
 
-use crous_till_core::point_of_sale::PointOfSale;
+use crate::wire::PointOfSale;
 use crous_till_core::reference::ReferenceData;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -25,8 +25,9 @@ pub struct CrousFixture {
     pub id_crous: u32,
     pub libelle: String,
     pub restaurants: Vec<Restaurant>,
-    /// Served by the reference resources; the POSTed tickets are checked against it.
-    pub reference: ReferenceData,
+    /// The reference resources as specs 001 names them (`tva`, `articles`, `societesTarifs`...),
+    /// served as they are written; the POSTed tickets are checked against them by core's rules.
+    pub reference: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,7 +41,6 @@ pub struct Restaurant {
 #[serde(deny_unknown_fields)]
 pub struct Till {
     /// `crous-ug-ru-ud-caisse`, such as `5-1-9-8-14` (the authenticate appId).
-    #[serde(with = "pos_text")]
     pub point_of_sale: PointOfSale,
     pub libelle: String,
     /// The appSecret of `POST /vem/v1/authenticate` for this point of sale only.
@@ -166,8 +166,10 @@ impl Fixtures {
         self.crous.restaurants.iter().flat_map(|r| r.tills.iter())
     }
 
-    pub fn till(&self, pos: &PointOfSale) -> Option<&Till> {
-        self.tills().find(|t| t.point_of_sale == *pos)
+    /// The till of a point of sale (the sandbox's own type, or any that prints as its app id).
+    pub fn till(&self, pos: &impl std::fmt::Display) -> Option<&Till> {
+        let app_id = pos.to_string();
+        self.tills().find(|t| t.point_of_sale.app_id() == app_id)
     }
 
     pub fn till_by_izly_key(&self, key: &str) -> Option<&Till> {
@@ -229,21 +231,20 @@ impl Fixtures {
         unique("partner api_key", self.izly.partners.iter().map(|p| p.api_key.as_str()))?;
         unique("esipay uuid", self.esipay.enterprises.iter().map(|e| e.uuid.as_str()))?;
         unique("esipay card", self.esipay.cards.iter().map(|c| c.number.as_str()))?;
-        Ok(())
+        self.crous.parse_rules().map(|_| ())
     }
 }
 
-/// A point of sale written as its app id, `5-1-9-8-14`.
-pub mod pos_text {
-    use crous_till_core::point_of_sale::PointOfSale;
-    use serde::{de, Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(p: &PointOfSale, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&p.app_id())
+impl CrousFixture {
+    /// The reference data as core's coherence checks take it (the fixtures were checked to
+    /// parse when loaded).
+    pub fn ticket_rules(&self) -> ReferenceData {
+        self.parse_rules().unwrap_or_default()
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<PointOfSale, D::Error> {
-        String::deserialize(d)?.parse().map_err(de::Error::custom)
+    fn parse_rules(&self) -> Result<ReferenceData, FixturesError> {
+        serde_json::from_value(self.reference.clone())
+            .map_err(|e| FixturesError::Invalid(format!("crous.reference is not specs 001's reference data: {e}")))
     }
 }
 
@@ -257,7 +258,7 @@ mod tests {
         assert_eq!(f.tills().count(), 2);
         let back = Fixtures::from_json(&serde_json::to_string(&f).unwrap()).unwrap();
         assert_eq!(back, f);
-        assert!(f.crous.reference.article(100).is_some());
+        assert!(f.crous.ticket_rules().article(100).is_some());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Izly POS payments as core builds them (`crous_till_core::api::izly_pos`): searchQRCode, the
+//! Izly POS payments as specs 001 and docs/api-choices.md describe them (`wire::izly_pos`): searchQRCode, the
 //! card look-up (`GET /api/rightolders/searchCard?idSupport=…&numeroApplicatif=…`, our choice,
 //! docs/api-choices.md), debit by QR code or card idSupport, and the look-up of a debit by its
 //! reference.
@@ -14,7 +14,8 @@
 //! (the codes are the sandbox's, listed in [`codes`]).
 
 use crate::util::{euros, header_str, json, media_type, now_ms, now_rfc3339};
-use crate::wire::percent_decode;
+use crate::wire::izly_pos as wire;
+use crate::wire::{percent_decode, PointOfSale, CODE_OPERATION_NOT_FOUND};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -23,9 +24,6 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use base64::Engine;
-use crous_till_core::api::izly_pos::wire;
-use crous_till_core::api::xpollens::CODE_OPERATION_NOT_FOUND;
-use crous_till_core::point_of_sale::PointOfSale;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::{json, Value};
 
@@ -55,9 +53,9 @@ pub const ACCEPTED_CONTENT_TYPES: &[&str] =
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(wire::PATH_SEARCH_QR_CODE, get(search_qr_code))
-        .route("/api/rightolders/searchCard", get(search_card))
-        .route("/api/payments/debit/reference/{reference}", get(lookup))
-        .route("/api/payments/debit/{kind}/{code}", post(debit))
+        .route(wire::PATH_SEARCH_CARD, get(search_card))
+        .route(wire::PATH_DEBIT_BY_REFERENCE, get(lookup))
+        .route(wire::PATH_DEBIT, post(debit))
 }
 
 /// The Xpollens error object with `status`.

@@ -2,9 +2,11 @@
 //! call (Crous API, Izly POS, IzlyConnect, IzlyPay, esipay), served by one HTTP server bound to
 //! 127.0.0.1, with state in SQLite, fixtures, a reset, and fault injection.
 //!
-//! It serves exactly the paths, JSON names, headers, statuses and error shapes of
-//! `crous_till_core::api` (see docs/api-choices.md): whatever core's builders send, the sandbox
-//! accepts, and core's parsers read every answer, errors included.
+//! It serves the paths, JSON names, headers, statuses and error shapes of the specs and of
+//! docs/api-choices.md, read and written with its own literals (`wire`), never with core's
+//! builders, constants or wire types: core and the sandbox are each held to the documents, so a
+//! mistake in one fails a test rather than being mirrored by the other. Core is used only for the
+//! Crous coherence checks of a posted ticket (`check_ticket`).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), crous_till_sandbox::SandboxError> {

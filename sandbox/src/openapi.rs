@@ -94,7 +94,7 @@ pub fn document() -> Value {
     json!({
         "openapi": "3.0.3",
         "info": {"title": "crous-till sandbox", "version": env!("CARGO_PKG_VERSION"),
-                 "description": "Local simulators of the Crous API, Izly POS, IzlyConnect, IzlyPay and esipay, serving the shapes of crous_till_core::api"},
+                 "description": "Local simulators of the Crous API, Izly POS, IzlyConnect, IzlyPay and esipay, serving the shapes of the specs and of docs/api-choices.md"},
         "servers": [{"url": "http://127.0.0.1"}],
         "paths": paths,
     })

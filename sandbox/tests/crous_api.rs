@@ -82,7 +82,7 @@ async fn caisse_and_every_reference_resource() {
         let resp = ex.execute(&req).await.unwrap().response;
         crous::parse_into(&mut data, r, resp.status, &resp.headers, &resp.body).unwrap();
     }
-    assert_eq!(data, f.crous.reference);
+    assert_eq!(data, f.crous.ticket_rules());
     // The filters core sends.
     let arts = ex.call(&api.articles(&token, true), crous::parse_articles).await.unwrap().value;
     assert!(arts.iter().all(|a| a.vers_bornes_prepaiement == Some(true)) && !arts.is_empty());
@@ -127,7 +127,7 @@ async fn tickets_are_checked_stored_once_and_listed() {
     let f = fixtures(&s).await;
     let (api, token) = login(&s, TILL).await;
     let ex = executor();
-    let reference = &f.crous.reference;
+    let reference = &f.crous.ticket_rules();
     let good = ticket("140000011");
     let req = api.ticket(&token, &good, reference, TicketOptions { vers_commande_en_ligne: true }).unwrap();
     let ok = ex.call(&req, crous::parse_ticket).await.unwrap().value;
@@ -190,7 +190,7 @@ async fn state_survives_a_restart_and_reset_restores_the_fixtures() {
     let s = start(cfg.clone()).await.unwrap();
     let f = fixtures(&s).await;
     let (api, token) = login(&s, TILL).await;
-    let req = api.ticket(&token, &ticket("1"), &f.crous.reference, TicketOptions::default()).unwrap();
+    let req = api.ticket(&token, &ticket("1"), &f.crous.ticket_rules(), TicketOptions::default()).unwrap();
     executor().call(&req, crous::parse_ticket).await.unwrap();
     s.shutdown().await;
 

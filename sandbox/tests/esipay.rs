@@ -462,7 +462,7 @@ async fn a_reset_restores_cards_and_forgets_transactions() {
 #[tokio::test]
 async fn demo_payments_return_to_the_sandbox_itself() {
     // The demo fixtures' return URL is `/sandbox/esipay/return`: the sandbox reads its own POST
-    // with core's parser and answers 200, so the payment stands.
+    // with its own form reader and answers 200, so the payment stands.
     let s = sandbox().await;
     assert_eq!(fixtures(&s).await.esipay.enterprises[0].return_url, "/sandbox/esipay/return");
     send(&pay_req(&s, "demo 1", CARD, "3.30")).await.unwrap();

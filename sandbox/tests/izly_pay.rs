@@ -538,7 +538,9 @@ async fn init_errors_are_xpollens_errors_and_store_nothing() {
         r#"{"Amount": 0, "ClientOrderId": "X"}"#,
         r#"{"Amount": -100, "ClientOrderId": "X"}"#,
         r#"{"Amount": 1.5, "ClientOrderId": "X"}"#,
-        r#"{"Amount": "100", "ClientOrderId": "X"}"#,
+        // A string is read when it holds digits only (specs 003's example sends "100").
+        r#"{"Amount": "1.00", "ClientOrderId": "X"}"#,
+        r#"{"Amount": "100001", "ClientOrderId": "X"}"#,
         r#"{"Amount": 100001, "ClientOrderId": "X"}"#,
         r#"{"Amount": 99999999999999999999, "ClientOrderId": "X"}"#,
         r#"{"ClientOrderId": "X"}"#,

@@ -1,4 +1,4 @@
-//! esipay v2 (specs 004) as core builds it (`crous_till_core::api::esipay`): card payment
+//! esipay v2 as specs 004 describes it (read with the sandbox's own `wire`): card payment
 //! `/cardpay/{uuid}/{cid}/{cardnumber}/{cardmonth}/{cardyear}/{amount}`, refund
 //! `/cardpay/{uuid}/{transaction}`, partial refund `/cardpay/{uuid}/{transaction}/{amount}`, all
 //! three `POST` (core's choice; the spec names no method).
@@ -164,13 +164,25 @@ pub fn cards(st: &AppState) -> rusqlite::Result<Vec<Value>> {
     })
 }
 
-/// `POST /sandbox/esipay/return`: the demo enterprise's return URL. 200 when core's
-/// `esipay::parse_return` reads the POST, else 400 (which cancels the payment, as it should).
-pub fn demo_return(headers: &axum::http::HeaderMap, body: &[u8]) -> Response {
-    let h: Vec<(String, String)> =
-        headers.iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned())).collect();
-    match crous_till_core::api::esipay::parse_return(&h, body) {
-        Ok(_) => ok(),
-        Err(e) => refuse(StatusCode::BAD_REQUEST, codes::INVALID_RETURN, &e.to_string()),
+/// `POST /sandbox/esipay/return`: the demo enterprise's return URL. 200 when the POST carries
+/// the four fields specs 004 names (`type`, `amount` with its `.`, `transaction`, `cid`), else 400 (which
+/// cancels the payment, as it should). Read with the sandbox's own form reader.
+pub fn demo_return(_headers: &axum::http::HeaderMap, body: &[u8]) -> Response {
+    let fields = std::str::from_utf8(body).ok().and_then(crate::wire::parse_form).unwrap_or_default();
+    let field = |name: &str| fields.iter().find(|(k, v)| k == name && !v.trim().is_empty()).map(|(_, v)| v.as_str());
+    if let Some(missing) = ["type", "amount", "transaction", "cid"].into_iter().find(|f| field(f).is_none()) {
+        return refuse(StatusCode::BAD_REQUEST, codes::INVALID_RETURN, &format!("{missing} is missing"));
     }
+    // "amount : montant (réel, séparateur : .)".
+    let amount = field("amount").unwrap_or_default();
+    let (units, cents) = amount.split_once('.').unwrap_or((amount, ""));
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    if units.is_empty() || !digits(units) || !digits(cents) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            codes::INVALID_RETURN,
+            &format!("amount {amount:?} is not a real number"),
+        );
+    }
+    ok()
 }

@@ -10,7 +10,7 @@
 //! transaction is cancelled; no retry.
 
 use crate::util::euros_text;
-use crous_till_core::api::encoding::encode_component;
+use crate::wire::encode_component;
 use std::sync::OnceLock;
 use std::time::Duration;
 

@@ -7,13 +7,13 @@ use super::params::Params;
 use super::{internal, on_this_sandbox, secret, PATH_FORGOTTEN_PASSWORD};
 use crate::fixtures::{Fixtures, IzlyPartner};
 use crate::util::now_ms;
+use crate::wire::encode_component;
+use crate::wire::izly_connect::PATH_AUTHORIZE;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use crous_till_core::api::encoding::encode_component;
-use crous_till_core::api::izly_connect::PATH_AUTHORIZE;
 use rusqlite::{params, OptionalExtension};
 
 /// Longest `state` accepted (it travels back in a URL).

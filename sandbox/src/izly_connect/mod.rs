@@ -1,4 +1,4 @@
-//! IzlyConnect (specs 002/003) as core builds it (`crous_till_core::api::izly_connect`): the
+//! IzlyConnect as specs 002/003 describe it (`wire::izly_connect`): the
 //! login page `GET /oauth/Home/Authorize`, the code for tokens and the refresh at
 //! `POST /oauth/Home/Token`, the right holder's details at `GET /api/izly/users`.
 //!
@@ -36,13 +36,13 @@ mod token;
 mod users;
 
 use crate::util::{json, now_ms};
+use crate::wire::izly_connect::{PATH_AUTHORIZE, PATH_TOKEN, PATH_USERS};
 use crate::AppState;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use base64::Engine;
-use crous_till_core::api::izly_connect::{PATH_AUTHORIZE, PATH_TOKEN, PATH_USERS};
 use serde_json::{json, Value};
 use std::time::Duration;
 

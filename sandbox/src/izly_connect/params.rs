@@ -3,8 +3,8 @@
 //! included more than once").
 
 use crate::util::media_type;
+use crate::wire::parse_form;
 use axum::http::HeaderMap;
-use crous_till_core::api::encoding::parse_form;
 
 pub const FORM: &str = "application/x-www-form-urlencoded";
 

@@ -16,6 +16,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use rusqlite::{params, OptionalExtension};
+use serde::Deserialize;
 use serde_json::json;
 
 /// Largest amount accepted (1 000 €): the sandbox's guard against amounts off by a factor.
@@ -28,6 +29,7 @@ const MAX_URL: usize = 2000;
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct InitBody {
+    #[serde(deserialize_with = "cents")]
     amount: i64,
     client_order_id: String,
     #[serde(default)]
@@ -38,6 +40,22 @@ struct InitBody {
     message: Option<String>,
     #[serde(default)]
     software: Option<u32>,
+}
+
+/// `Amount` (specs 002: "Int", in cents) as a JSON integer, or as a string of digits: the
+/// initialisation example of specs 003 sends `"Amount": "100"` and gets a `Waiting` operation back,
+/// so the real service reads both.
+fn cents<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    use serde::de::Error;
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Number(n) => {
+            n.as_i64().ok_or_else(|| D::Error::custom("Amount must be a whole number of cents"))
+        }
+        serde_json::Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+            s.parse().map_err(|_| D::Error::custom("Amount is too large"))
+        }
+        other => Err(D::Error::custom(format!("Amount must be a whole number of cents, not {other}"))),
+    }
 }
 
 fn too_long(name: &str, value: Option<&str>, max: usize) -> Option<String> {

@@ -1,4 +1,4 @@
-//! IzlyPay web payments (specs 002/003) as core builds them (`crous_till_core::api::izly_pay`):
+//! IzlyPay web payments as specs 002/003 describe them (read with the sandbox's own `wire`):
 //! `POST /api/Izly/WebPayments` (init), the hosted payment page at the answer's
 //! `PaymentAuthorizationUrl`, the server-to-server callback, `GET /api/Izly/WebPayments/{OperationId}`
 //! and `POST /api/Izly/WebPayments/{OperationId}/Refund?clientOrderId=…`.
