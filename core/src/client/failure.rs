@@ -46,11 +46,6 @@ impl Failure {
         Failure::new(e.code(), message).with_details(Value::Object(details))
     }
 
-    /// An `input.invalid` failure naming the argument.
-    pub fn invalid(what: &str, reason: impl std::fmt::Display) -> Self {
-        Failure::new("input.invalid", format!("{what}: {reason}"))
-    }
-
     /// Applies `f` to the message (masking card numbers in a gateway's text).
     pub fn map_message(mut self, f: impl FnOnce(&str) -> String) -> Self {
         self.message = f(&self.message);
