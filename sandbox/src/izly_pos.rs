@@ -13,6 +13,7 @@
 //! `{Code, ErrorMessage, Title, Priority}` with the statuses of core's `izly_pos::error`
 //! (the codes are the sandbox's, listed in [`codes`]).
 
+use crate::izly_qr::QrRefusal;
 use crate::util::{euros, header_str, json, media_type, now_ms, now_rfc3339};
 use crate::wire::izly_pos as wire;
 use crate::wire::{percent_decode, PointOfSale, CODE_OPERATION_NOT_FOUND};
@@ -36,6 +37,10 @@ pub mod codes {
     pub const QR_CODE_EXPIRED: i64 = 102;
     pub const QR_CODE_USED: i64 = 103;
     pub const QR_CODE_INVALID: i64 = 104;
+    /// The QR code's ECDSA signature does not verify.
+    pub const QR_CODE_BAD_SIGNATURE: i64 = 105;
+    /// The QR code's HMAC matches no one-time code of the account.
+    pub const QR_CODE_BAD_HMAC: i64 = 106;
     pub const UNKNOWN_SUPPORT: i64 = 105;
     /// The Crous right-holder API's "due date in the past" (public-facts.md).
     pub const RIGHT_EXPIRED: i64 = -8;
@@ -85,19 +90,6 @@ fn authorized(st: &AppState, headers: &HeaderMap) -> Result<PointOfSale, Respons
     Ok(till.point_of_sale)
 }
 
-/// `AIZ;<user id>;<yyyy-MM-dd HH:mm:ss>;3;<hex>;<base64>` (public-facts.md).
-pub fn is_qr_format(text: &str) -> bool {
-    let p: Vec<&str> = text.split(';').collect();
-    p.len() == 6
-        && p[0] == "AIZ"
-        && !p[1].is_empty()
-        && chrono::NaiveDateTime::parse_from_str(p[2], "%Y-%m-%d %H:%M:%S").is_ok()
-        && p[3] == "3"
-        && !p[4].is_empty()
-        && p[4].bytes().all(|b| b.is_ascii_hexdigit())
-        && base64::engine::general_purpose::STANDARD.decode(p[5]).is_ok()
-}
-
 fn decode_qr(b64: &str) -> Result<String, Response> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(b64.trim())
@@ -106,24 +98,63 @@ fn decode_qr(b64: &str) -> Result<String, Response> {
         .map_err(|_| xerror(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, "Le QR code n'est pas du texte"))
 }
 
-/// The account behind a QR text, after the single-use and expiry checks.
-fn qr_account(tx: &Transaction<'_>, text: &str) -> rusqlite::Result<Result<String, Response>> {
+/// The account behind a QR text, and the counter it pays with. A code listed in the fixtures is
+/// checked as listed (single use, expiry); any other is verified by the public algorithm
+/// ([`crate::izly_qr`]): its signature, its HMAC, its counter above the last one paid with, its date.
+fn qr_account(
+    tx: &Transaction<'_>,
+    text: &str,
+    max_age: std::time::Duration,
+) -> rusqlite::Result<Result<(String, Option<u64>), Response>> {
     let row: Option<(String, Option<i64>, bool)> = tx
         .query_row("SELECT id_izly, expires_ms, used FROM izly_qr_codes WHERE text = ?1", [text], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?;
-    Ok(match row {
-        None if !is_qr_format(text) => {
-            Err(xerror(StatusCode::GONE, codes::QR_CODE_INVALID, "QR code illisible ou mal signé"))
+    if let Some(listed) = row {
+        return Ok(match listed {
+            (_, _, true) => Err(xerror(StatusCode::GONE, codes::QR_CODE_USED, "QR code déjà utilisé")),
+            (_, Some(exp), _) if exp <= now_ms() => {
+                Err(xerror(StatusCode::GONE, codes::QR_CODE_EXPIRED, "QR code expiré"))
+            }
+            (id, _, _) => Ok((id, None)),
+        });
+    }
+    let mut last = None;
+    if let Some(id) = text.split(';').nth(1) {
+        if account_state(tx, id)?.is_some() {
+            last = Some(qr_counters(tx, id)?.1);
         }
-        None => Err(xerror(StatusCode::NOT_FOUND, codes::UNKNOWN_QR_CODE, "QR code inconnu")),
-        Some((_, _, true)) => Err(xerror(StatusCode::GONE, codes::QR_CODE_USED, "QR code déjà utilisé")),
-        Some((_, Some(exp), _)) if exp <= now_ms() => {
-            Err(xerror(StatusCode::GONE, codes::QR_CODE_EXPIRED, "QR code expiré"))
-        }
-        Some((id, _, _)) => Ok(id),
+    }
+    let max_age = chrono::Duration::from_std(max_age).unwrap_or(chrono::Duration::MAX);
+    Ok(match crate::izly_qr::verify(text, |_| last, chrono::Utc::now(), max_age) {
+        Ok(code) => Ok((code.id_izly, Some(code.counter))),
+        Err(refusal) => Err(qr_refused(refusal)),
     })
+}
+
+/// A refused QR code as Izly would answer it.
+fn qr_refused(refusal: QrRefusal) -> Response {
+    let (status, code, message) = match refusal {
+        QrRefusal::Unreadable => (StatusCode::GONE, codes::QR_CODE_INVALID, "QR code illisible"),
+        QrRefusal::UnknownAccount => (StatusCode::NOT_FOUND, codes::UNKNOWN_QR_CODE, "QR code inconnu"),
+        QrRefusal::BadSignature => (StatusCode::GONE, codes::QR_CODE_BAD_SIGNATURE, "QR code mal signé"),
+        QrRefusal::BadHmac => (StatusCode::GONE, codes::QR_CODE_BAD_HMAC, "QR code falsifié"),
+        QrRefusal::Replayed => (StatusCode::GONE, codes::QR_CODE_USED, "QR code déjà utilisé"),
+        QrRefusal::Stale => (StatusCode::GONE, codes::QR_CODE_EXPIRED, "QR code expiré"),
+    };
+    xerror(status, code, message)
+}
+
+/// An account's QR counters: the last minted, the last paid with.
+fn qr_counters(tx: &Transaction<'_>, id_izly: &str) -> rusqlite::Result<(u64, u64)> {
+    let row: Option<(i64, i64)> = tx
+        .query_row("SELECT minted, used FROM izly_qr_counters WHERE id_izly = ?1", [id_izly], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let (minted, used) = row.unwrap_or((0, 0));
+    Ok((minted.max(0) as u64, used.max(0) as u64))
 }
 
 fn account_state(tx: &Transaction<'_>, id_izly: &str) -> rusqlite::Result<Option<(i64, bool)>> {
@@ -146,8 +177,8 @@ async fn search_qr_code(State(st): State<AppState>, RawQuery(q): RawQuery, heade
         Err(r) => return r,
     };
     let found = st.db.tx(|tx| {
-        let id = match qr_account(tx, &text)? {
-            Ok(id) => id,
+        let id = match qr_account(tx, &text, st.code_ttl)? {
+            Ok((id, _)) => id,
             Err(r) => return Ok(Err(r)),
         };
         Ok::<_, rusqlite::Error>(Ok((id.clone(), account_state(tx, &id)?)))
@@ -377,9 +408,13 @@ async fn debit(
                 xerror(StatusCode::CONFLICT, codes::REFERENCE_REUSED, "Référence déjà utilisée pour un autre débit")
             });
         }
+        let mut qr_counter = None;
         let id_izly = if kind == wire::TYPE_QR_CODE {
-            match qr_account(tx, &target)? {
-                Ok(id) => id,
+            match qr_account(tx, &target, st.code_ttl)? {
+                Ok((id, counter)) => {
+                    qr_counter = counter;
+                    id
+                }
                 Err(r) => return Ok(r),
             }
         } else {
@@ -409,6 +444,14 @@ async fn debit(
         tx.execute("UPDATE izly_accounts SET balance_cents = ?1 WHERE id_izly = ?2", params![after, id_izly])?;
         if kind == wire::TYPE_QR_CODE {
             tx.execute("UPDATE izly_qr_codes SET used = 1 WHERE text = ?1", [&target])?;
+        }
+        if let Some(counter) = qr_counter {
+            // Paid with: this code and every older one are spent.
+            tx.execute(
+                "INSERT INTO izly_qr_counters(id_izly, minted, used) VALUES (?1, ?2, ?2) \
+                 ON CONFLICT(id_izly) DO UPDATE SET used = MAX(used, excluded.used), minted = MAX(minted, excluded.used)",
+                params![id_izly, counter as i64],
+            )?;
         }
         tx.execute(
             "INSERT INTO izly_debits(reference, pos, kind, code, id_ticket_entete, id_izly, amount_cents, balance_after_cents, date) \
@@ -449,29 +492,28 @@ pub fn debits(st: &AppState) -> rusqlite::Result<Vec<Value>> {
     })
 }
 
-/// Mints a fresh QR code for an account (`POST /sandbox/izly/qrcodes`): the public format, a
-/// random one-time code and signature, valid `ttl_ms` (negative: already expired).
+/// Mints a fresh QR code for an account (`POST /sandbox/izly/qrcodes`), as the Izly app does
+/// ([`crate::izly_qr::mint`], the account's next counter). It lives `ttl_ms` (at most the
+/// sandbox's code lifetime): the code is dated so that it goes stale then, and a negative `ttl_ms`
+/// gives one already stale.
 pub fn mint_qr_code(st: &AppState, id_izly: &str, ttl_ms: i64) -> rusqlite::Result<Option<(String, String)>> {
-    let date = chrono::Utc::now();
-    let sig: Vec<u8> = (0..70).map(|_| fastrand::u8(..)).collect();
-    let text = format!(
-        "AIZ;{id_izly};{};3;{};{}",
-        date.format("%Y-%m-%d %H:%M:%S"),
-        crate::util::token(40),
-        base64::engine::general_purpose::STANDARD.encode(sig)
-    );
-    let exp = date.timestamp_millis() + ttl_ms;
+    let lifetime = st.code_ttl.as_millis() as i64;
+    let now = chrono::Utc::now();
+    let date = now - chrono::Duration::milliseconds(lifetime - ttl_ms.min(lifetime));
     st.db.tx(|tx| {
         if account_state(tx, id_izly)?.is_none() {
             return Ok(None);
         }
+        let (minted, used) = qr_counters(tx, id_izly)?;
+        let counter = minted.max(used) + 1;
         tx.execute(
-            "INSERT INTO izly_qr_codes(text, id_izly, expires_ms) VALUES (?1, ?2, ?3)",
-            params![text, id_izly, exp],
+            "INSERT INTO izly_qr_counters(id_izly, minted, used) VALUES (?1, ?2, ?3) \
+             ON CONFLICT(id_izly) DO UPDATE SET minted = excluded.minted",
+            params![id_izly, counter as i64, used as i64],
         )?;
-        let expires = chrono::DateTime::from_timestamp_millis(exp)
-            .unwrap_or(date)
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let text = crate::izly_qr::mint(id_izly, counter, date);
+        let expires =
+            (date + chrono::Duration::milliseconds(lifetime)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         Ok(Some((text, expires)))
     })
 }

@@ -27,6 +27,7 @@ pub mod fixtures;
 pub mod izly_connect;
 pub mod izly_pay;
 pub mod izly_pos;
+pub mod izly_qr;
 pub mod openapi;
 pub mod store;
 mod util;

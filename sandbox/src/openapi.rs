@@ -61,7 +61,7 @@ pub const ROUTES: &[Route] = &[
     ("sandbox", "get", "/sandbox/tickets", "Tickets stored (?pos=5-1-9-8-14)", &[("200", "array")]),
     ("sandbox", "get", "/sandbox/izly/accounts", "Izly balances (cents) and blocked flags", &[("200", "array")]),
     ("sandbox", "get", "/sandbox/izly/debits", "Izly POS debits made", &[("200", "array")]),
-    ("sandbox", "post", "/sandbox/izly/qrcodes", "Mint a QR code {id_izly, ttl_seconds} (negative ttl: already expired)", &[("201", "{text, expires_at}"), ("404", "{error}")]),
+    ("sandbox", "post", "/sandbox/izly/qrcodes", "Mint a QR code by the public algorithm {id_izly, ttl_seconds} (dated to go stale after ttl; negative: already stale)", &[("201", "{text, expires_at}"), ("404", "{error}")]),
     ("sandbox", "get", "/sandbox/esipay/transactions", "esipay transactions (status pending, accepted, cancelled or refunded; card masked)", &[("200", "array")]),
     ("sandbox", "get", "/sandbox/esipay/cards", "esipay test cards and their balances (cents)", &[("200", "array")]),
     ("sandbox", "post", "/sandbox/esipay/return", "The demo enterprise's esipay return URL (fixtures: \"/sandbox/esipay/return\", a path meaning this sandbox): 200 when core's parse_return reads the POST", &[("200", "read"), ("400", "text/plain <code>: <message>")]),

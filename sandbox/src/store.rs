@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS tickets(
   software TEXT, vers_commande_en_ligne INTEGER NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL,
   UNIQUE(pos, id_ticket_entete));
 CREATE TABLE IF NOT EXISTS izly_accounts(id_izly TEXT PRIMARY KEY, balance_cents INTEGER NOT NULL, blocked INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS izly_qr_counters(id_izly TEXT PRIMARY KEY, minted INTEGER NOT NULL DEFAULT 0, used INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS izly_qr_codes(text TEXT PRIMARY KEY, id_izly TEXT NOT NULL, expires_ms INTEGER, used INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS izly_cards(id_support TEXT PRIMARY KEY, id_izly TEXT NOT NULL, numero_applicatif TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS izly_debits(
@@ -41,6 +42,7 @@ const STATE_TABLES: &[&str] = &[
     "tickets",
     "izly_accounts",
     "izly_qr_codes",
+    "izly_qr_counters",
     "izly_cards",
     "izly_debits",
     "oauth_codes",

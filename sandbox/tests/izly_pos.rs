@@ -137,6 +137,47 @@ async fn search_then_debit_by_qr_code_once() {
     s.shutdown().await;
 }
 
+/// The QR codes follow the public algorithm (public-facts.md): a code is verified by its
+/// signature, its HMAC and its counter, so paying with a newer code spends the older ones too.
+#[tokio::test]
+async fn qr_codes_are_spent_by_counter_and_verified_by_signature() {
+    let s = sandbox().await;
+    let api = pos_api(&s, TILL).await;
+    let ex = executor();
+    let older = qr_code(&s, CAMILLE, 60).await;
+    let newer = qr_code(&s, CAMILLE, 60).await;
+    // Each minted code is the algorithm's own, for the next counter.
+    let parts: Vec<&str> = newer.split(';').collect();
+    assert_eq!((parts.len(), parts[0], parts[1], parts[3]), (6, "AIZ", CAMILLE, "3"));
+    assert_eq!(parts[4].len(), 40, "hex HMAC-SHA1");
+    let debit = |qr: &str, ticket: &str| {
+        let reference = DebitReference::for_ticket(&TILL, ticket, 1);
+        api.debit(&DebitTarget::QrCode(qr.to_owned()), eur("1.00"), ticket, &reference).unwrap()
+    };
+    // Both verify while neither is spent.
+    assert!(ex.call(&api.search_qr_code(&older), izly_pos::parse_search_qr_code).await.is_ok());
+    ex.call(&debit(&newer, "q1"), izly_pos::parse_debit).await.unwrap();
+    // The older one now replays a spent counter: refused as used (103), nothing taken.
+    let e = api_err(ex.call(&debit(&older, "q2"), izly_pos::parse_debit).await);
+    assert!(matches!(e, IzlyPosError::QrCodeRejected(Some(ref x)) if x.code == 103), "{e:?}");
+    // One character of the HMAC changed: the signature no longer holds (105).
+    let fresh = qr_code(&s, CAMILLE, 60).await;
+    let mut fields: Vec<String> = fresh.split(';').map(str::to_owned).collect();
+    let first = if fields[4].starts_with('0') { "1" } else { "0" };
+    fields[4].replace_range(..1, first);
+    let tampered = fields.join(";");
+    let e = api_err(ex.call(&api.search_qr_code(&tampered), izly_pos::parse_search_qr_code).await);
+    assert!(matches!(e, IzlyPosError::QrCodeRejected(Some(ref x)) if x.code == 105), "{e:?}");
+    // A stale one (minted already expired): 102.
+    let stale = qr_code(&s, CAMILLE, -1).await;
+    let e = api_err(ex.call(&api.search_qr_code(&stale), izly_pos::parse_search_qr_code).await);
+    assert!(matches!(e, IzlyPosError::QrCodeRejected(Some(ref x)) if x.code == 102), "{e:?}");
+    // The fresh one still pays.
+    ex.call(&debit(&fresh, "q3"), izly_pos::parse_debit).await.unwrap();
+    assert_eq!(balance(&s, CAMILLE).await, 1525 - 200);
+    s.shutdown().await;
+}
+
 #[tokio::test]
 async fn each_refusal_is_its_own_error_and_changes_nothing() {
     let s = sandbox().await;
@@ -157,12 +198,16 @@ async fn each_refusal_is_its_own_error_and_changes_nothing() {
         api_err(ex.call(&api.search_qr_code(&fixture_stale), izly_pos::parse_search_qr_code).await),
         IzlyPosError::QrCodeRejected(_)
     ));
-    // Unknown but well-formed QR code: 404; not a QR code at all: 410 (unreadable).
-    let unknown = "AIZ;6000001265;2025-11-20 11:00:00;3;abcdef;c2lnbmF0dXJl";
+    // A well-formed code of no account: 404; of Camille but not signed by her key: 410 (105);
+    // not a QR code at all: 410 (unreadable).
+    let unknown = "AIZ;6099999999;2025-11-20 11:00:00;3;abcdef;c2lnbmF0dXJl";
     assert!(matches!(
         api_err(ex.call(&debit(DebitTarget::QrCode(unknown.into()), "1.00", "t2"), izly_pos::parse_debit).await),
         IzlyPosError::NotFound(_)
     ));
+    let forged = "AIZ;6000001265;2025-11-20 11:00:00;3;abcdef;c2lnbmF0dXJl";
+    let e = api_err(ex.call(&debit(DebitTarget::QrCode(forged.into()), "1.00", "t2"), izly_pos::parse_debit).await);
+    assert!(matches!(e, IzlyPosError::QrCodeRejected(Some(ref x)) if x.code == 105), "{e:?}");
     assert!(matches!(
         api_err(ex.call(&api.search_qr_code("hello"), izly_pos::parse_search_qr_code).await),
         IzlyPosError::QrCodeRejected(_)
