@@ -57,3 +57,26 @@ fn the_error_356_of_specs_002_is_an_operation_not_found() {
         }
     }
 }
+
+#[test]
+fn the_token_answer_of_specs_003() {
+    use crous_till_core::api::izly_connect::parse_token;
+    let json = vec![("Content-Type".into(), "application/json".into())];
+    let t = parse_token(200, &json, corpus!("izlyconnect_token.json")).unwrap();
+    assert_eq!((t.token_type.as_str(), t.expires_in), ("Bearer", 1797));
+    assert!(t.access_token.expose().starts_with("MTsyOD"));
+    assert!(t.refresh_token.is_some());
+    assert_eq!(t.scope.as_deref(), Some("users_details payments izly pay"));
+}
+
+#[test]
+fn the_users_answer_of_specs_003() {
+    use crous_till_core::api::izly_connect::parse_users;
+    let json = vec![("Content-Type".into(), "application/json".into())];
+    let u = parse_users(200, &json, corpus!("izlyconnect_users.json")).unwrap();
+    // Numbers where the example prints numbers, read as the identifiers they are.
+    assert_eq!((u.right_holder_id.as_str(), u.id.as_deref()), ("1200", Some("1255")));
+    assert_eq!((u.societe, u.tarif), (Some(1), Some(5)));
+    assert_eq!(u.numero_affectation.as_deref(), Some("1"));
+    assert_eq!((u.code_etu.as_deref(), u.ine.as_deref()), (Some("lolotrolll"), Some("123457")));
+}

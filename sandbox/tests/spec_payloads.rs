@@ -240,3 +240,124 @@ async fn the_callback_is_the_post_specs_003_describes() {
     assert_eq!(object_keys(&cb["Error"]), ["Code", "Message"]);
     assert_eq!(cb["Error"]["Code"], 0, "0 en cas de succès");
 }
+
+/// Specs 003's token answer and users answer (`tests/spec-corpus/`).
+const SPEC_003_TOKEN: &str =
+    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/spec-corpus/izlyconnect_token.json"));
+const SPEC_003_USERS: &str =
+    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/spec-corpus/izlyconnect_users.json"));
+
+/// Specs 002's IzlyConnect steps, as its curl lines show them: the Authorize page (logged in as
+/// Camille), the code for a token with `authorization: Basic`, the users resource with `Bearer`.
+#[tokio::test]
+async fn the_izlyconnect_steps_of_specs_002_answer_as_specs_003_shows() {
+    let s = sandbox().await;
+    let authorize = format!("{}/oauth/Home/Authorize?response_type=code&client_id={APP}&scope=1", s.base_url());
+    let page = client().get(&authorize).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let (action, hidden) = form_of(&page.text().await.unwrap());
+    let mut pairs: Vec<(&str, &str)> = hidden.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    pairs.extend([("login", "camille.martin@example.invalid"), ("password", "sandbox"), ("action", "connect")]);
+    let logged = post_form(&format!("{}{action}", s.base_url()), &pairs).await;
+    let code = query_param(&location(&logged), "code").expect("a code in the redirect");
+
+    let token = client()
+        .post(format!("{}/oauth/Home/Token?grant_type=authorization_code&code={}", s.base_url(), encode(&code)))
+        .header("authorization", format!("Basic {KEY}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(token.status(), 200);
+    let token: Value = serde_json::from_slice(&token.bytes().await.unwrap()).unwrap();
+    assert_eq!(keys(&token.to_string()), keys(SPEC_003_TOKEN));
+    assert_eq!(token["token_type"], "Bearer");
+    assert!(token["expires_in"].is_u64());
+
+    let access = token["access_token"].as_str().unwrap();
+    let user = client()
+        .get(format!("{}/api/izly/users", s.base_url()))
+        .header("authorization", format!("Bearer {access}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(user.status(), 200);
+    let user: Value = serde_json::from_slice(&user.bytes().await.unwrap()).unwrap();
+    assert_eq!(keys(&user.to_string()), keys(SPEC_003_USERS));
+    assert_eq!(user["IdIzly"], 6000001265u64, "a number, as the example prints it");
+
+    // The refresh, as specs 002's curl line sends it.
+    let refresh = token["refresh_token"].as_str().unwrap();
+    let again = client()
+        .post(format!("{}/oauth/Home/Token?grant_type=refresh_token&refresh_token={}", s.base_url(), encode(refresh)))
+        .header("authorization", format!("Basic {KEY}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 200);
+    let again: Value = serde_json::from_slice(&again.bytes().await.unwrap()).unwrap();
+    assert_eq!(keys(&again.to_string()), keys(SPEC_003_TOKEN));
+}
+
+/// Percent-encodes a query value (the tokens are base64, with `+`, `/` and `=`).
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Specs 004: a card payment at `/cardpay/uuid/cid/cardnumber/cardmonth/cardyear/amount` (amount
+/// "réel, séparateur : ."), and the return URL POSTed "type, amount, transaction, cid" before the
+/// 200; a refund at `/cardpay/uuid/transaction`.
+#[tokio::test]
+async fn an_esipay_payment_is_the_exchange_specs_004_describes() {
+    use axum::routing::post;
+    let got: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>> = Default::default();
+    let seen = got.clone();
+    let app = axum::Router::new().route(
+        "/return",
+        post(move |headers: axum::http::HeaderMap, body: String| {
+            let seen = seen.clone();
+            async move {
+                let ct = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+                seen.lock().unwrap().push((ct, body));
+                "OK"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let return_url = format!("http://{}/return", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let mut fixtures = crous_till_sandbox::Fixtures::demo();
+    fixtures.esipay.enterprises[0].return_url = return_url;
+    let uuid = fixtures.esipay.enterprises[0].uuid.clone();
+    let card = fixtures.esipay.cards[0].number.clone();
+    let s = crous_till_sandbox::start(crous_till_sandbox::Config { fixtures: Some(fixtures), ..Default::default() })
+        .await
+        .unwrap();
+    let paid =
+        client().post(format!("{}/cardpay/{uuid}/order-7/{card}/12/2030/8.30", s.base_url())).send().await.unwrap();
+    assert_eq!(paid.status(), 200);
+    let received = got.lock().unwrap().clone();
+    assert_eq!(received.len(), 1);
+    let (content_type, body) = &received[0];
+    assert!(content_type.starts_with("application/x-www-form-urlencoded"), "{content_type}");
+    let fields: Vec<(String, String)> = body
+        .split('&')
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap();
+            (k.to_owned(), v.to_owned())
+        })
+        .collect();
+    let names: Vec<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(names, ["type", "amount", "transaction", "cid"]);
+    assert_eq!((fields[0].1.as_str(), fields[1].1.as_str(), fields[3].1.as_str()), ("card", "8.30", "order-7"));
+    let refund = client().post(format!("{}/cardpay/{uuid}/{}", s.base_url(), fields[2].1)).send().await.unwrap();
+    assert_eq!(refund.status(), 200);
+    // A comma as the separator is not the spec's: refused before anything is charged.
+    let comma =
+        client().post(format!("{}/cardpay/{uuid}/order-8/{card}/12/2030/8,30", s.base_url())).send().await.unwrap();
+    assert_eq!(comma.status(), 400);
+}
