@@ -98,16 +98,15 @@ pub async fn notify(url: &str, amount_cents: i64, transaction: &str, cid: &str) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crous_till_core::api::esipay::{parse_return, PaymentType};
+    use crate::wire::parse_form;
 
     #[test]
-    fn core_reads_the_body() {
+    fn the_body_is_the_four_fields_of_specs_004() {
+        // "type: type de paiement (uniquement 'card'), amount : montant réel, transaction :
+        // identifiant unique de la transaction, cid : identifiant paiement coté entreprise".
         let body = form_body(1250, "T 1", "order 7&x=y");
-        let n = parse_return(&[("Content-Type".into(), "application/x-www-form-urlencoded".into())], body.as_bytes())
-            .unwrap();
-        assert_eq!(n.payment_type, PaymentType::Card);
-        assert_eq!(n.amount.to_string(), "12.50");
-        assert_eq!(n.transaction, "T 1");
-        assert_eq!(n.cid, "order 7&x=y");
+        let fields = parse_form(&body).unwrap();
+        let expected = [("type", "card"), ("amount", "12.50"), ("transaction", "T 1"), ("cid", "order 7&x=y")];
+        assert_eq!(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>(), expected);
     }
 }
