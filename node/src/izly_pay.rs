@@ -10,12 +10,10 @@ use crate::js::{from_js, promise, sync, to_js, Failure, Outcome};
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::api::izly_connect::IzlyApiKey;
 use crous_till_core::api::izly_pay::{
-    callback_error_answer, callback_ok_answer, parse_callback, parse_init, parse_payment_details, parse_refund,
-    CallbackNotification, InitPayment, IzlyPayApi,
+    parse_callback, parse_init, parse_payment_details, parse_refund, InitPayment, IzlyPayApi,
 };
 use crous_till_core::api::ApiResponse;
-use crous_till_core::client::unconfirmed_callback_status;
-use crous_till_core::error_code::ErrorCode;
+use crous_till_core::client::{CallbackOutcome, ExpectedOrder};
 use napi::bindgen_prelude::{Either, PromiseRaw, Uint8Array, Unknown};
 use napi::Env;
 use napi_derive::napi;
@@ -46,20 +44,6 @@ struct InitInput {
     redirect_url_after_payment: Option<String>,
     message: Option<String>,
     software: Option<u32>,
-}
-
-/// What the server expects of a callback: its own order and amount.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Expected {
-    client_order_id: String,
-    #[serde(with = "crous_till_core::exact_decimal")]
-    amount: Decimal,
-}
-
-/// A callback as core reads it (core's `Serialize`: the spec's names, exact amount, ISO date).
-fn notification(n: &CallbackNotification) -> Outcome<Value> {
-    to_js(n)
 }
 
 /// An HTTP answer for the server to write as is.
@@ -177,7 +161,7 @@ impl IzlyPay {
     ) -> napi::Result<Value> {
         let parsed = headers(&env, headers_in)
             .and_then(|h| parse_callback(&h, &body(body_in)).map_err(|e| Failure::of(&e)))
-            .and_then(|n| notification(&n));
+            .and_then(|n| to_js(&n));
         sync(&env, parsed)
     }
 
@@ -197,7 +181,7 @@ impl IzlyPay {
         body_in: Either<String, Uint8Array>,
         expected: Unknown,
     ) -> napi::Result<PromiseRaw<'e, Value>> {
-        let expected: Expected = crate::ready!(env, from_js(env, expected, "expected"));
+        let expected: ExpectedOrder = crate::ready!(env, from_js(env, expected, "expected"));
         let headers_read = crate::ready!(env, headers(env, headers_in));
         let parsed = parse_callback(&headers_read, &body(body_in));
         let api = self.api.clone();
@@ -205,34 +189,11 @@ impl IzlyPay {
         promise(env, async move {
             let n = match parsed {
                 Ok(n) => n,
-                Err(e) => return refused(400, &Failure::of(&e), Value::Null, Value::Null),
+                Err(e) => return to_js(&CallbackOutcome::unreadable(&e)),
             };
-            let shown = notification(&n)?;
             let request = api.payment_details(&n.operation.id);
-            let fetched = match executor.call(&request, parse_payment_details).await {
-                Ok(c) => c.value,
-                // No such payment: a final no. Anything else (Izly down, timeouts): 503, so the
-                // callback is sent again later.
-                Err(e) => return refused(unconfirmed_callback_status(&e), &Failure::of_call(&e), shown, Value::Null),
-            };
-            let payment = to_js(&fetched)?;
-            match n.verify(&fetched, &expected.client_order_id, expected.amount) {
-                Ok(()) => Ok(json!({
-                    "confirmed": true, "notification": shown, "payment": payment, "error": null,
-                    "answer": answer(&callback_ok_answer()),
-                })),
-                Err(e) => refused(409, &Failure::new(e.code(), e.to_string()), shown, payment),
-            }
+            let fetched = executor.call(&request, parse_payment_details).await.map(|c| c.value);
+            to_js(&CallbackOutcome::confirmed_by(n, fetched, &expected))
         })
     }
-}
-
-fn refused(status: u16, why: &Failure, notification: Value, payment: Value) -> Outcome<Value> {
-    Ok(json!({
-        "confirmed": false,
-        "notification": notification,
-        "payment": payment,
-        "error": {"code": why.code, "message": why.message},
-        "answer": answer(&callback_error_answer(status, -1, &why.message)),
-    }))
 }

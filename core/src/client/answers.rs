@@ -3,11 +3,15 @@
 
 use crate::api::esipay::{parse_return, return_ok_answer, ExpectedPayment, PaymentType, ReturnNotification};
 use crate::api::execution::CallError;
-use crate::api::izly_pay::IzlyPayError;
+use crate::api::izly_pay::{
+    callback_error_answer, callback_ok_answer, CallbackNotification, CallbackParseError, IzlyPayError,
+    WebPaymentDetails,
+};
 use crate::api::ApiResponse;
+use crate::client::Failure;
 use crate::error_code::ErrorCode;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// An HTTP answer to write back as is: `res.writeHead(a.status, a.headers).end(a.body)`.
@@ -108,12 +112,79 @@ fn refused_return(status: u16, code: &str, message: &str, notification: Option<R
     }
 }
 
-/// The status of the answer to an IzlyPay callback whose payment could not be confirmed by `GET
-/// WebPayments/{id}`: no such payment is a final no (409); anything else (Izly down, a timeout)
-/// is 503, so that IzlyPay calls back later.
-pub fn unconfirmed_callback_status(e: &CallError<IzlyPayError>) -> u16 {
-    match e {
-        CallError::Api { error: IzlyPayError::OperationNotFound(_) | IzlyPayError::NotFound(_), .. } => 409,
-        _ => 503,
+/// What a server expects an IzlyPay callback to be about: its own order and amount.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExpectedOrder {
+    pub client_order_id: String,
+    #[serde(with = "crate::exact_decimal")]
+    pub amount: Decimal,
+}
+
+/// `IzlyPay.confirmCallback`'s result: whether the payment stands, what was read, why not, and
+/// the answer to write back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallbackOutcome {
+    pub confirmed: bool,
+    pub notification: Option<CallbackNotification>,
+    pub payment: Option<WebPaymentDetails>,
+    pub error: Option<Refusal>,
+    pub answer: HttpAnswer,
+}
+
+impl CallbackOutcome {
+    /// A callback it could not read: 400 (the body cannot name an order to confirm).
+    pub fn unreadable(e: &CallbackParseError) -> Self {
+        Self::refused(400, e.code(), &e.to_string(), None, None)
+    }
+
+    /// A callback confirmed (or not) by `GET WebPayments/{id}`: 200 only for a completed payment
+    /// of the expected order and amount. No such payment is a final no (409); any other failure
+    /// to ask Izly (down, timeouts) is 503, so that the callback comes again; a payment that is
+    /// not the one expected, or not completed, is 409.
+    pub fn confirmed_by(
+        n: CallbackNotification,
+        fetched: Result<WebPaymentDetails, CallError<IzlyPayError>>,
+        expected: &ExpectedOrder,
+    ) -> Self {
+        let payment = match fetched {
+            Ok(p) => p,
+            Err(e) => {
+                let status = match &e {
+                    CallError::Api {
+                        error: IzlyPayError::OperationNotFound(_) | IzlyPayError::NotFound(_), ..
+                    } => 409,
+                    _ => 503,
+                };
+                let why = Failure::of_call(&e);
+                return Self::refused(status, &why.code, &why.message, Some(n), None);
+            }
+        };
+        match n.verify(&payment, &expected.client_order_id, expected.amount) {
+            Ok(()) => CallbackOutcome {
+                confirmed: true,
+                notification: Some(n),
+                payment: Some(payment),
+                error: None,
+                answer: (&callback_ok_answer()).into(),
+            },
+            Err(e) => Self::refused(409, e.code(), &e.to_string(), Some(n), Some(payment)),
+        }
+    }
+
+    fn refused(
+        status: u16,
+        code: &str,
+        message: &str,
+        notification: Option<CallbackNotification>,
+        payment: Option<WebPaymentDetails>,
+    ) -> Self {
+        CallbackOutcome {
+            confirmed: false,
+            notification,
+            payment,
+            error: Some(Refusal { code: code.to_owned(), message: message.to_owned() }),
+            answer: (&callback_error_answer(status, -1, message)).into(),
+        }
     }
 }

@@ -18,7 +18,9 @@ mod izly_pos;
 mod options;
 mod transport;
 
-pub use answers::{handle_esipay_return, unconfirmed_callback_status, HttpAnswer, Refusal, ReturnOutcome, ReturnView};
+pub use answers::{
+    handle_esipay_return, CallbackOutcome, ExpectedOrder, HttpAnswer, Refusal, ReturnOutcome, ReturnView,
+};
 pub use crous::{CaisseView, CrousClient, CrousOptions, DeliveryOutcome, TicketDelivery, TicketSendOptions};
 pub use esipay::{CardPayment, EsipayAnswer, EsipayClient, EsipayOptions, EsipayPaid};
 pub use failure::{Detailed, Failure};

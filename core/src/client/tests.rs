@@ -261,10 +261,17 @@ fn an_esipay_return_is_answered_200_only_for_our_payment_and_amount() {
 #[test]
 fn an_unconfirmed_izlypay_callback_is_409_when_final_and_503_when_izly_could_not_say() {
     use crate::api::execution::{CallError, ExecutorError};
-    use crate::api::izly_pay::IzlyPayError;
+    use crate::api::izly_pay::{parse_callback, IzlyPayError};
+    let body =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/api/izly_pay/callback.json")).unwrap();
+    let n = parse_callback(&[("Content-Type".into(), "application/json".into())], &body).unwrap();
+    let expected = ExpectedOrder { client_order_id: "A1".into(), amount: rust_decimal::Decimal::ONE };
     let timeout =
         CallError::<IzlyPayError>::Executor(ExecutorError::Timeout { endpoint: "izly_pay.details", attempts: 3 });
-    assert_eq!(unconfirmed_callback_status(&timeout), 503);
+    let outcome = CallbackOutcome::confirmed_by(n.clone(), Err(timeout), &expected);
+    assert_eq!((outcome.confirmed, outcome.answer.status), (false, 503));
     let missing = CallError::Api { error: IzlyPayError::NotFound(None), attempts: 1 };
-    assert_eq!(unconfirmed_callback_status(&missing), 409);
+    assert_eq!(CallbackOutcome::confirmed_by(n, Err(missing), &expected).answer.status, 409);
+    let unreadable = parse_callback(&[("Content-Type".into(), "application/json".into())], b"{").unwrap_err();
+    assert_eq!(CallbackOutcome::unreadable(&unreadable).answer.status, 400);
 }
