@@ -82,6 +82,12 @@ impl<'de> Visitor<'de> for ExactDecimalVisitor {
     }
 }
 
+/// A bare amount argument (`12.5` or `"12.50"`), read exactly: what a binding reads when a
+/// function takes an amount on its own (`partialRefund(transaction, amount)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Exact(#[serde(deserialize_with = "deserialize")] pub Decimal);
+
 /// `#[serde(with = "exact_decimal")]` for a required `Decimal`.
 pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
     d.deserialize_any(ExactDecimalVisitor)

@@ -11,18 +11,12 @@ use crate::js::{from_js, from_js_opt, promise, sync, to_js, Failure};
 use crous_till_core::api::esipay::{parse_return, EsipayApi, ExpectedPayment};
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::client::{handle_esipay_return, CardPayment, EsipayClient, EsipayOptions, ReturnView};
+use crous_till_core::exact_decimal::Exact;
 use napi::bindgen_prelude::{Either, PromiseRaw, Uint8Array, Unknown};
 use napi::Env;
 use napi_derive::napi;
-use rust_decimal::Decimal;
-use serde::Deserialize;
 use serde_json::Value;
 use std::sync::Arc;
-
-/// An amount argument: a JS number or a numeric string, read exactly.
-#[derive(Deserialize)]
-#[serde(transparent)]
-struct AmountIn(#[serde(with = "crous_till_core::exact_decimal")] Decimal);
 
 /// The esipay client of one enterprise.
 #[napi]
@@ -71,7 +65,7 @@ impl Esipay {
         transaction: String,
         refund_amount: Unknown,
     ) -> napi::Result<PromiseRaw<'e, Value>> {
-        let amount = crate::ready!(env, from_js::<AmountIn>(env, refund_amount, "amount")).0;
+        let amount = crate::ready!(env, from_js::<Exact>(env, refund_amount, "amount")).0;
         let client = self.client.clone();
         promise(env, async move { to_js(&client.partial_refund(&transaction, amount).await?) })
     }

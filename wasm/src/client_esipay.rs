@@ -3,12 +3,13 @@
 //! esipay checks the caller's IP address: in production it is called from a server; the browser
 //! client exists for tills on a registered address and for the sandbox.
 
-use crate::call::{amount, promise};
+use crate::call::promise;
 use crate::fetch::{transport, FetchTransport};
 use crate::js::{failure, from_js, to_js};
 use crous_till_core::api::esipay::EsipayApi;
 use crous_till_core::api::RetryPolicy;
 use crous_till_core::client::{CardPayment, EsipayClient, EsipayOptions};
+use crous_till_core::exact_decimal::Exact;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -61,7 +62,7 @@ impl Esipay {
         #[wasm_bindgen(unchecked_param_type = "Amount")] euros: JsValue,
     ) -> js_sys::Promise {
         promise((|| -> Result<js_sys::Promise, JsValue> {
-            let amount = amount(&euros, "amount")?;
+            let amount = from_js::<Exact>(&euros, "amount")?.0;
             let client = self.client.clone();
             Ok(future_to_promise(
                 async move { to_js(&client.partial_refund(&transaction, amount).await.map_err(failure)?) },

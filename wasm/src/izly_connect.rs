@@ -3,7 +3,7 @@
 //! partner's API key (`Authorization: Basic`), which must never reach a browser: a shop's server
 //! does it (the Node addon, or the demo's back end).
 
-use crate::call::build_error;
+use crate::js::core_error;
 use crous_till_core::api::izly_connect::{IzlyApiKey, IzlyConnectApi};
 use crous_till_core::api::Environment;
 use wasm_bindgen::prelude::*;
@@ -17,7 +17,7 @@ pub fn izly_connect_authorize_url(
     state: Option<String>,
 ) -> Result<String, JsValue> {
     // The key is not part of the URL; an empty one is never sent anywhere.
-    let api =
-        IzlyConnectApi::new(&Environment::Custom(base_url), client_id, IzlyApiKey::new("")).map_err(build_error)?;
+    let api = IzlyConnectApi::new(&Environment::Custom(base_url), client_id, IzlyApiKey::new(""))
+        .map_err(|e| core_error(&e))?;
     Ok(api.authorize_url(scope, state.as_deref()))
 }
