@@ -4,12 +4,10 @@
 use super::*;
 use crate::api::execution::{Delivered, ExecutorError};
 use crate::api::{ApiRequest, ApiResponse};
-use crate::builder::{build_ticket, Payment, SaleContext};
-use crate::numbering::NumberingState;
+use crate::outbox::tests::{reference, tickets};
 use crate::outbox::SendOutcome;
-use crate::pricing::{price_cart, CartItem};
-use crate::reference::{CustomerProfile, ReferenceData};
-use crate::ticket::{Ticket, TypeDistribution};
+use crate::reference::CustomerProfile;
+use crate::ticket::Ticket;
 use std::collections::VecDeque;
 use std::future::Future;
 use std::sync::Mutex;
@@ -62,29 +60,9 @@ fn crous(script: Vec<Result<ApiResponse, ExecutorError>>) -> CrousClient<Scripte
     CrousClient::new(options, |_| Ok(Scripted::new(script))).unwrap()
 }
 
-fn reference() -> ReferenceData {
-    serde_json::from_str(
-        r#"{"tva": [{"codeTva": 1, "taux": 10}],
-            "articles": [{"codeArticle": 101, "libelle": "Entrée", "codeTva": 1}],
-            "periodes": [{"idPeriode": 1, "dateDebut": "2026-08-24"}],
-            "articlesSocietesTarifsPeriodes": [
-                {"codeArticle": 101, "codeSociete": 8000, "tarif": 1, "idPeriode": 1, "prixTtc": 1.10}]}"#,
-    )
-    .unwrap()
-}
-
+/// A finished ticket: the outbox tests' first one.
 fn ticket() -> Ticket {
-    let reference = reference();
-    let sale = SaleContext {
-        version_logiciel: "client-tests".into(),
-        id_logiciel: 39,
-        type_distribution: TypeDistribution::SurPlace,
-        sold_at: chrono::DateTime::parse_from_rfc3339("2026-11-23T12:00:00+01:00").unwrap(),
-    };
-    let priced =
-        price_cart(&reference, &[CartItem::new(101, 3)], CustomerProfile::HOTE_DE_PASSAGE, sale.sold_at.date_naive())
-            .unwrap();
-    build_ticket(&reference, &NumberingState::default(), &sale, &priced, None, &Payment::CarteBancaire).unwrap().ticket
+    tickets("2026-11-23", 1).remove(0)
 }
 
 #[test]

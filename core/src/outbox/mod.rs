@@ -98,4 +98,4 @@ pub use view::{QueueView, TicketSummary};
 pub use write::{Commit, Dispatch, Write};
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -13,7 +13,8 @@ use std::time::Duration;
 const POS: PointOfSale = PointOfSale::new(5, 1, 9, 8, 14);
 const T0: u64 = 1_795_000_000_000;
 
-fn reference() -> ReferenceData {
+/// One article at visitor price (also the client tests' reference).
+pub(crate) fn reference() -> ReferenceData {
     serde_json::from_str(
         r#"{"tva": [{"codeTva": 1, "taux": 10}],
             "articles": [{"codeArticle": 101, "libelle": "Entrée", "codeTva": 1}],
@@ -25,7 +26,7 @@ fn reference() -> ReferenceData {
 }
 
 /// `n` finished tickets of one till, 1 to `n`, on `day` (YYYY-MM-DD).
-fn tickets(day: &str, n: usize) -> Vec<Ticket> {
+pub(crate) fn tickets(day: &str, n: usize) -> Vec<Ticket> {
     let reference = reference();
     let mut numbering = NumberingState::default();
     (0..n)
