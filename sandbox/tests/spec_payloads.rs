@@ -5,15 +5,22 @@
 mod common;
 
 use common::*;
+use crous_till_sandbox::wire::{encode_component, parse_form};
 use serde_json::{json, Value};
 
 const APP: &str = "sandbox-shop";
 const KEY: &str = "sandbox-izly-api-key";
 
-/// Specs 002, "Initialisation du paiement": the three headers of the table, verbatim.
-async fn izlypay_init(s: &crous_till_sandbox::Sandbox, content_type: &str, body: &str) -> (u16, Value) {
+/// A call of specs 002 with the three headers of its tables, verbatim.
+async fn izlypay(
+    s: &crous_till_sandbox::Sandbox,
+    method: reqwest::Method,
+    path: &str,
+    content_type: &str,
+    body: &str,
+) -> (u16, Value) {
     let r = client()
-        .post(format!("{}/api/Izly/WebPayments", s.base_url()))
+        .request(method, format!("{}{path}", s.base_url()))
         .header("Authorization", format!("Basic {KEY}"))
         .header("Content-type", content_type)
         .header("AppIdentifier", APP)
@@ -23,6 +30,11 @@ async fn izlypay_init(s: &crous_till_sandbox::Sandbox, content_type: &str, body:
         .unwrap();
     let status = r.status().as_u16();
     (status, serde_json::from_slice(&r.bytes().await.unwrap()).unwrap_or(Value::Null))
+}
+
+/// Specs 002, "Initialisation du paiement".
+async fn izlypay_init(s: &crous_till_sandbox::Sandbox, content_type: &str, body: &str) -> (u16, Value) {
+    izlypay(s, reqwest::Method::POST, "/api/Izly/WebPayments", content_type, body).await
 }
 
 /// Specs 003's POSTMAN example of an initialisation in preproduction: `"Amount": "100"` (OCR'd as
@@ -82,19 +94,9 @@ async fn the_amount_is_read_as_an_integer_or_a_string_of_digits_and_nothing_else
     }
 }
 
-/// A call of specs 002 with the table's three headers (the body empty, as the GET and the refund
-/// carry none).
+/// A details or refund call of specs 002 (no body).
 async fn izlypay_call(s: &crous_till_sandbox::Sandbox, method: reqwest::Method, path: &str) -> (u16, Value) {
-    let r = client()
-        .request(method, format!("{}{path}", s.base_url()))
-        .header("Authorization", format!("Basic {KEY}"))
-        .header("Content-type", "application/vnd.Xpollens.v1+json")
-        .header("AppIdentifier", APP)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, serde_json::from_slice(&r.bytes().await.unwrap()).unwrap_or(Value::Null))
+    izlypay(s, method, path, "application/vnd.Xpollens.v1+json", "").await
 }
 
 /// The keys of an example object printed in the spec, in the spec's order.
@@ -262,7 +264,11 @@ async fn the_izlyconnect_steps_of_specs_002_answer_as_specs_003_shows() {
     let code = query_param(&location(&logged), "code").expect("a code in the redirect");
 
     let token = client()
-        .post(format!("{}/oauth/Home/Token?grant_type=authorization_code&code={}", s.base_url(), encode(&code)))
+        .post(format!(
+            "{}/oauth/Home/Token?grant_type=authorization_code&code={}",
+            s.base_url(),
+            encode_component(&code)
+        ))
         .header("authorization", format!("Basic {KEY}"))
         .send()
         .await
@@ -288,7 +294,11 @@ async fn the_izlyconnect_steps_of_specs_002_answer_as_specs_003_shows() {
     // The refresh, as specs 002's curl line sends it.
     let refresh = token["refresh_token"].as_str().unwrap();
     let again = client()
-        .post(format!("{}/oauth/Home/Token?grant_type=refresh_token&refresh_token={}", s.base_url(), encode(refresh)))
+        .post(format!(
+            "{}/oauth/Home/Token?grant_type=refresh_token&refresh_token={}",
+            s.base_url(),
+            encode_component(refresh)
+        ))
         .header("authorization", format!("Basic {KEY}"))
         .send()
         .await
@@ -296,16 +306,6 @@ async fn the_izlyconnect_steps_of_specs_002_answer_as_specs_003_shows() {
     assert_eq!(again.status(), 200);
     let again: Value = serde_json::from_slice(&again.bytes().await.unwrap()).unwrap();
     assert_eq!(keys(&again.to_string()), keys(SPEC_003_TOKEN));
-}
-
-/// Percent-encodes a query value (the tokens are base64, with `+`, `/` and `=`).
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Specs 004: a card payment at `/cardpay/uuid/cid/cardnumber/cardmonth/cardyear/amount` (amount
@@ -344,13 +344,7 @@ async fn an_esipay_payment_is_the_exchange_specs_004_describes() {
     assert_eq!(received.len(), 1);
     let (content_type, body) = &received[0];
     assert!(content_type.starts_with("application/x-www-form-urlencoded"), "{content_type}");
-    let fields: Vec<(String, String)> = body
-        .split('&')
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap();
-            (k.to_owned(), v.to_owned())
-        })
-        .collect();
+    let fields = parse_form(body).expect("a form body");
     let names: Vec<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(names, ["type", "amount", "transaction", "cid"]);
     assert_eq!((fields[0].1.as_str(), fields[1].1.as_str(), fields[3].1.as_str()), ("card", "8.30", "order-7"));

@@ -99,7 +99,7 @@ pub fn html_unescape(s: &str) -> String {
 
 /// POSTs `pairs` as `application/x-www-form-urlencoded`, redirects not followed.
 pub async fn post_form(url: &str, pairs: &[(&str, &str)]) -> reqwest::Response {
-    use crous_till_core::api::encoding::encode_component;
+    use crous_till_sandbox::wire::encode_component;
     let body: Vec<String> =
         pairs.iter().map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v))).collect();
     client()
@@ -119,5 +119,5 @@ pub fn location(r: &reqwest::Response) -> String {
 /// The value of query parameter `name` in `url`, decoded.
 pub fn query_param(url: &str, name: &str) -> Option<String> {
     let query = url.split_once('?')?.1.split('#').next()?;
-    crous_till_core::api::encoding::parse_form(query)?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    crous_till_sandbox::wire::parse_form(query)?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
