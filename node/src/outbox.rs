@@ -12,7 +12,7 @@ use crate::reference::Reference;
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::client::CrousClient;
 use crous_till_core::journal::Period;
-use crous_till_core::outbox::{Dispatch, DurableOutbox, Next, OutboxPolicy, SendQueue};
+use crous_till_core::outbox::{Drain, DrainStep, DurableOutbox, OutboxPolicy, SendQueue};
 use crous_till_core::reference::ReferenceData;
 use crous_till_core::ticket::Ticket;
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
@@ -136,35 +136,21 @@ pub(crate) async fn pump_once<Q: SendQueue>(
     drained
 }
 
-/// What the drain does next, as core's outbox says (read under the lock, done after it).
-enum Step {
-    Authenticate,
-    Send,
-    Stop,
-}
-
-/// Core's outbox says what to do next; the client sends (and authenticates again when asked).
+/// Core's outbox and [`Drain`] say what to do next; the client sends (and authenticates again
+/// when asked).
 async fn drain<Q: SendQueue>(queue: &Arc<Mutex<Q>>, sender: &Sender) -> Outcome<()> {
-    // One new token per drain: a route that refuses even a fresh token waits for the next pump
-    // rather than making this loop hammer the service.
-    let mut renewed = false;
+    let mut drain = Drain::new();
     loop {
-        let next = match lock(queue).outbox().next_to_send(now()) {
-            Next::Authenticate => Step::Authenticate,
-            Next::Due(_) => Step::Send,
-            Next::Idle | Next::InFlight(_) | Next::WaitUntil { .. } => Step::Stop,
-        };
-        let dispatch: Option<Dispatch> = match next {
-            Step::Authenticate => {
-                if renewed || !sender.client.reauthenticate().await {
-                    return Ok(()); // still refused: the view says so
+        let step = drain.step(&lock(queue).outbox().next_to_send(now()));
+        let dispatch = match step {
+            DrainStep::Authenticate => {
+                if sender.client.reauthenticate().await {
+                    lock(queue).authenticated();
                 }
-                renewed = true;
-                lock(queue).authenticated();
                 continue;
             }
-            Step::Send => lock(queue).begin_send(now()).map_err(|e| Failure::of(&e))?,
-            Step::Stop => None,
+            DrainStep::Send => lock(queue).begin_send(now()).map_err(|e| Failure::of(&e))?,
+            DrainStep::Stop => None,
         };
         let Some(dispatch) = dispatch else { return Ok(()) };
         let outcome = sender.client.deliver(&dispatch.ticket, &sender.reference).await;

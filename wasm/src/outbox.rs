@@ -12,7 +12,9 @@ use crate::js::{core_error, error, from_js, to_js};
 use crate::till::Reference;
 use crous_till_core::client::CrousClient;
 use crous_till_core::journal::Period;
-use crous_till_core::outbox::{Commit, Dispatch, HoldsOutbox, Next, Outbox, OutboxPolicy, SendOutcome, Snapshot};
+use crous_till_core::outbox::{
+    Commit, Dispatch, Drain, DrainStep, HoldsOutbox, Outbox, OutboxPolicy, SendOutcome, Snapshot,
+};
 use crous_till_core::point_of_sale::PointOfSale;
 use crous_till_core::reference::ReferenceData;
 use crous_till_core::ticket::Ticket;
@@ -232,25 +234,18 @@ impl<Q: HoldsOutbox> Queue<Q> {
     }
 
     async fn drain(&self) -> Result<(), JsValue> {
-        // One new token per drain: a route that refuses even a fresh token waits for the next
-        // pump rather than making this loop hammer the service.
-        let mut renewed = false;
+        let mut drain = Drain::new();
         loop {
-            let (due, authenticate) = match self.state.borrow().outbox().next_to_send(now()) {
-                Next::Due(_) => (true, false),
-                Next::Authenticate => (false, true),
-                Next::Idle | Next::InFlight(_) | Next::WaitUntil { .. } => (false, false),
-            };
-            if authenticate {
-                if renewed || !self.crous.reauthenticate().await {
-                    return Ok(()); // still refused: the view says so
+            let step = drain.step(&self.state.borrow().outbox().next_to_send(now()));
+            match step {
+                DrainStep::Stop => return Ok(()),
+                DrainStep::Authenticate => {
+                    if self.crous.reauthenticate().await {
+                        self.state.borrow_mut().outbox_mut().authenticated();
+                    }
+                    continue;
                 }
-                renewed = true;
-                self.state.borrow_mut().outbox_mut().authenticated();
-                continue;
-            }
-            if !due {
-                return Ok(());
+                DrainStep::Send => {}
             }
             let dispatch = {
                 let _held = self.lock.hold().await;

@@ -79,6 +79,7 @@
 //! revision it read and the store refuses a stale one ([`StoreError::Conflict`]): reopen and
 //! carry on. At worst a ticket is sent by both, and the 409 makes that harmless.
 
+mod drain;
 mod entry;
 mod error;
 mod outcome;
@@ -88,6 +89,7 @@ mod store;
 mod view;
 mod write;
 
+pub use drain::{Drain, DrainStep};
 pub use entry::{Delivery, EpochMillis, LastError, OutboxEntry, Status};
 pub use error::{OutboxError, StoreError};
 pub use outcome::{Failure, SendOutcome};
