@@ -8,7 +8,7 @@
 use crate::client::executor;
 use crate::izly_pay::{body, headers};
 use crate::js::{from_js, from_js_opt, promise, sync, to_js, Failure};
-use crous_till_core::api::esipay::{parse_return, EsipayApi, ExpectedPayment};
+use crous_till_core::api::esipay::{parse_return, ExpectedPayment};
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::client::{handle_esipay_return, CardPayment, EsipayClient, EsipayOptions, ReturnView};
 use crous_till_core::exact_decimal::Exact;
@@ -25,9 +25,9 @@ pub struct Esipay {
 }
 
 impl Esipay {
-    /// The enterprise's esipay API and executor, for the sale engine's payments ([`crate::till`]).
-    pub(crate) fn parts(&self) -> (EsipayApi, NativeExecutor) {
-        (self.client.api().clone(), self.client.transport().clone())
+    /// The client, for the sale engine's payments ([`crate::till`]).
+    pub(crate) fn client(&self) -> Arc<EsipayClient<NativeExecutor>> {
+        self.client.clone()
     }
 }
 

@@ -5,7 +5,6 @@
 use crate::client::executor;
 use crate::js::{from_js, promise, sync, to_js};
 use crous_till_core::api::executor::NativeExecutor;
-use crous_till_core::api::izly_pos::IzlyPosApi;
 use crous_till_core::client::{CardDebitInput, IzlyCard, IzlyPosClient, IzlyPosOptions, QrCodeDebit};
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::Env;
@@ -62,8 +61,8 @@ impl IzlyPos {
 }
 
 impl IzlyPos {
-    /// The till's Izly API and executor, for the sale engine's payments ([`crate::till`]).
-    pub(crate) fn parts(&self) -> (IzlyPosApi, NativeExecutor) {
-        (self.client.api().clone(), self.client.transport().clone())
+    /// The client, for the sale engine's payments ([`crate::till`]).
+    pub(crate) fn client(&self) -> Arc<IzlyPosClient<NativeExecutor>> {
+        self.client.clone()
     }
 }

@@ -11,16 +11,14 @@ use crate::js::{from_js, from_js_opt, promise, settled, sync, to_js, Failure, Ou
 use crate::outbox::{lock, now, pump_once, Sender};
 use crate::outbox_sqlite::SqliteStore;
 use crate::reference::Reference;
-use crous_till_core::api::esipay::EsipayApi;
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::api::izly_pay::IzlyPayApi;
-use crous_till_core::api::izly_pos::IzlyPosApi;
+use crous_till_core::client::{self, EsipayClient, IzlyPosClient};
 use crous_till_core::journal::Period;
 use crous_till_core::outbox::OutboxPolicy;
 use crous_till_core::reference::ReferenceData;
 use crous_till_core::sale::{
-    BankCard, BankCardInput, DurableTill, PaymentApis, PaymentMethod, PaymentOrder, PaymentOutcome, Prepared,
-    Resolution, SaleInput, SaleRecord, Settlement,
+    BankCard, BankCardInput, DurableTill, PaymentOrder, PaymentOutcome, Resolution, SaleInput, SaleRecord, Settlement,
 };
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::Env;
@@ -38,47 +36,26 @@ fn bank_card(env: &Env, value: Option<Unknown>) -> Outcome<Option<BankCard>> {
     input.map(|c| c.parse().map_err(|e| Failure::of(&e))).transpose()
 }
 
-/// The payment services a till pays through.
+/// The payment services a till pays through (core's [`client::Payments`] pays with them).
 #[derive(Clone, Default)]
 pub(crate) struct Payments {
-    izly: Option<(IzlyPosApi, NativeExecutor)>,
-    esipay: Option<(EsipayApi, NativeExecutor)>,
+    izly: Option<Arc<IzlyPosClient<NativeExecutor>>>,
+    esipay: Option<Arc<EsipayClient<NativeExecutor>>>,
     /// Web orders' IzlyPay partner (`till_orders.rs`).
     pub(crate) izly_pay: Option<(IzlyPayApi, NativeExecutor)>,
 }
 
 impl Payments {
-    fn apis(&self) -> PaymentApis<'_> {
-        PaymentApis { izly: self.izly.as_ref().map(|p| &p.0), esipay: self.esipay.as_ref().map(|p| &p.0) }
+    fn clients(&self) -> client::Payments<'_, NativeExecutor> {
+        client::Payments { izly: self.izly.as_deref(), esipay: self.esipay.as_deref() }
     }
 
-    fn executor(&self, method: &PaymentMethod) -> Option<&NativeExecutor> {
-        match method {
-            PaymentMethod::Esipay => self.esipay.as_ref().map(|p| &p.1),
-            _ => self.izly.as_ref().map(|p| &p.1),
-        }
-    }
-
-    /// Sends the pending sale's payment as core prepares it, and core's reading of the answer.
     async fn pay(&self, order: PaymentOrder, card: Option<BankCard>) -> Outcome<PaymentOutcome> {
-        match order.prepare(self.apis(), card.as_ref()).map_err(|e| Failure::of(&e))? {
-            Prepared::Record(outcome) => Ok(outcome),
-            Prepared::Send(request) => {
-                let executor = self.executor(&order.method).expect("checked by prepare");
-                Ok(order.outcome(executor.execute(&request).await))
-            }
-        }
+        self.clients().pay(&order, card.as_ref()).await.map_err(|e| Failure::of(&e))
     }
 
-    /// What a restarted till learns of a pending sale: its look-up's answer, or "interrupted".
     async fn settlement(&self, settlement: &Settlement) -> Outcome<PaymentOutcome> {
-        let izly = self.izly.as_ref();
-        let request = settlement.request(izly.map(|p| &p.0)).map_err(|e| Failure::of(&e))?;
-        let delivered = match (request, izly) {
-            (Some(request), Some((_, executor))) => Some(executor.execute(&request).await),
-            _ => None,
-        };
-        Ok(settlement.outcome(delivered))
+        self.clients().settle(settlement).await.map_err(|e| Failure::of(&e))
     }
 }
 
@@ -119,13 +96,13 @@ impl Till {
     /// Pays Izly sales (QR code, card) and settles them through this client.
     #[napi]
     pub fn set_izly(&self, izly: &IzlyPos) {
-        lock(&self.payments).izly = Some(izly.parts());
+        lock(&self.payments).izly = Some(izly.client());
     }
 
     /// Pays bank-card sales through this esipay client.
     #[napi]
     pub fn set_esipay(&self, esipay: &Esipay) {
-        lock(&self.payments).esipay = Some(esipay.parts());
+        lock(&self.payments).esipay = Some(esipay.client());
     }
 
     /// Settles what a crash left pending, before the till sells again: an Izly sale by its debit
@@ -216,6 +193,8 @@ impl Till {
         let prepared = (|| {
             let card = bank_card(env, card_in)?;
             let input = from_js::<SaleInput>(env, input, "input")?;
+            // A sale that cannot be paid would hold the till: refused before it is opened.
+            lock(&self.payments).clients().check(&input.method, card.as_ref()).map_err(|e| Failure::of(&e))?;
             let order = lock(&self.till).begin(input, &self.reference, now()).map_err(|e| Failure::of(&e))?;
             Ok((order, card))
         })();

@@ -6,8 +6,6 @@
 use crate::call::promise;
 use crate::fetch::{transport, FetchTransport};
 use crate::js::{failure, from_js, to_js};
-use crous_till_core::api::esipay::EsipayApi;
-use crous_till_core::api::RetryPolicy;
 use crous_till_core::client::{CardPayment, EsipayClient, EsipayOptions};
 use crous_till_core::exact_decimal::Exact;
 use std::rc::Rc;
@@ -21,9 +19,9 @@ pub struct Esipay {
 }
 
 impl Esipay {
-    /// The enterprise's esipay API and retry policy, for the sale engine's payments ([`crate::sale`]).
-    pub(crate) fn parts(&self) -> (EsipayApi, RetryPolicy) {
-        (self.client.api().clone(), self.client.transport().policy)
+    /// The client, for the sale engine's payments ([`crate::sale`]).
+    pub(crate) fn client(&self) -> Rc<EsipayClient<FetchTransport>> {
+        self.client.clone()
     }
 }
 

@@ -5,8 +5,6 @@
 use crate::call::promise;
 use crate::fetch::{transport, FetchTransport};
 use crate::js::{failure, from_js, to_js};
-use crous_till_core::api::izly_pos::IzlyPosApi;
-use crous_till_core::api::RetryPolicy;
 use crous_till_core::client::{CardDebitInput, IzlyCard, IzlyPosClient, IzlyPosOptions, QrCodeDebit};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -70,8 +68,8 @@ impl IzlyPos {
 }
 
 impl IzlyPos {
-    /// The till's Izly API and retry policy, for the sale engine's payments ([`crate::sale`]).
-    pub(crate) fn parts(&self) -> (IzlyPosApi, RetryPolicy) {
-        (self.client.api().clone(), self.client.transport().policy)
+    /// The client, for the sale engine's payments ([`crate::sale`]).
+    pub(crate) fn client(&self) -> Rc<IzlyPosClient<FetchTransport>> {
+        self.client.clone()
     }
 }

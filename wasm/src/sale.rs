@@ -8,17 +8,15 @@ use crate::call::promise;
 use crate::client_crous::Crous;
 use crate::client_esipay::Esipay;
 use crate::client_izly_pos::IzlyPos;
-use crate::fetch::execute;
+use crate::fetch::FetchTransport;
 use crate::js::{core_error, error, from_js, from_js_opt, to_js};
 use crate::outbox::{load_snapshot, now, JsOutboxStore, Queue};
 use crate::till::Reference;
-use crous_till_core::api::esipay::EsipayApi;
-use crous_till_core::api::izly_pos::IzlyPosApi;
-use crous_till_core::api::RetryPolicy;
+use crous_till_core::client::{self, EsipayClient, IzlyPosClient};
 use crous_till_core::outbox::OutboxPolicy;
 use crous_till_core::sale::{
-    BankCard, BankCardInput, PaymentApis, PaymentMethod, PaymentOrder, PaymentOutcome, Prepared, Resolution, SaleError,
-    SaleInput, SaleRecord, Settlement, Till as CoreTill, TillCommit,
+    BankCard, BankCardInput, PaymentOrder, PaymentOutcome, Resolution, SaleError, SaleInput, SaleRecord, Settlement,
+    Till as CoreTill, TillCommit,
 };
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -30,42 +28,24 @@ fn bank_card(value: &JsValue) -> Result<Option<BankCard>, JsValue> {
     input.map(|c| c.parse().map_err(|e| core_error(&e))).transpose()
 }
 
+/// The payment services a till pays through (core's [`client::Payments`] pays with them).
 #[derive(Clone, Default)]
 struct Payments {
-    izly: Option<(IzlyPosApi, RetryPolicy)>,
-    esipay: Option<(EsipayApi, RetryPolicy)>,
+    izly: Option<Rc<IzlyPosClient<FetchTransport>>>,
+    esipay: Option<Rc<EsipayClient<FetchTransport>>>,
 }
 
 impl Payments {
-    fn apis(&self) -> PaymentApis<'_> {
-        PaymentApis { izly: self.izly.as_ref().map(|p| &p.0), esipay: self.esipay.as_ref().map(|p| &p.0) }
+    fn clients(&self) -> client::Payments<'_, FetchTransport> {
+        client::Payments { izly: self.izly.as_deref(), esipay: self.esipay.as_deref() }
     }
 
-    fn policy(&self, method: &PaymentMethod) -> RetryPolicy {
-        let chosen = match method {
-            PaymentMethod::Esipay => self.esipay.as_ref().map(|p| p.1),
-            _ => self.izly.as_ref().map(|p| p.1),
-        };
-        chosen.unwrap_or_default()
-    }
-
-    /// Sends a pending sale's payment as core prepares it, and core's reading of the answer.
     async fn pay(&self, order: &PaymentOrder, card: Option<BankCard>) -> Result<PaymentOutcome, JsValue> {
-        match order.prepare(self.apis(), card.as_ref()).map_err(|e| core_error(&e))? {
-            Prepared::Record(outcome) => Ok(outcome),
-            Prepared::Send(request) => Ok(order.outcome(execute(&request, self.policy(&order.method)).await)),
-        }
+        self.clients().pay(order, card.as_ref()).await.map_err(|e| core_error(&e))
     }
 
-    /// What a reopened till learns of a pending sale: its look-up's answer, or "interrupted".
     async fn settlement(&self, settlement: &Settlement) -> Result<PaymentOutcome, JsValue> {
-        let izly = self.izly.as_ref();
-        let request = settlement.request(izly.map(|p| &p.0)).map_err(|e| core_error(&e))?;
-        let delivered = match (request, izly) {
-            (Some(request), Some((_, policy))) => Some(execute(&request, *policy).await),
-            _ => None,
-        };
-        Ok(settlement.outcome(delivered))
+        self.clients().settle(settlement).await.map_err(|e| core_error(&e))
     }
 }
 
@@ -104,13 +84,13 @@ impl Till {
     /// Pays Izly sales (QR code, card) and settles them through this client.
     #[wasm_bindgen(js_name = setIzly)]
     pub fn set_izly(&self, izly: &IzlyPos) {
-        self.inner.payments.borrow_mut().izly = Some(izly.parts());
+        self.inner.payments.borrow_mut().izly = Some(izly.client());
     }
 
     /// Pays bank-card sales through this esipay client.
     #[wasm_bindgen(js_name = setEsipay)]
     pub fn set_esipay(&self, esipay: &Esipay) {
-        self.inner.payments.borrow_mut().esipay = Some(esipay.parts());
+        self.inner.payments.borrow_mut().esipay = Some(esipay.client());
     }
 
     /// Settles what a closed page left pending, before the till sells again: an Izly sale by
@@ -198,7 +178,7 @@ impl Till {
             let input: SaleInput = from_js(&input, "input")?;
             let payments = inner.payments.borrow().clone();
             // A sale that cannot be paid would hold the till: refused before it is opened.
-            payments.apis().check(&input.method, card.as_ref()).map_err(|e| core_error(&e))?;
+            payments.clients().check(&input.method, card.as_ref()).map_err(|e| core_error(&e))?;
             let order = inner.begin(input).await?;
             let outcome = payments.pay(&order, card).await?;
             let id = order.id_ticket_entete;

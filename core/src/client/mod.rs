@@ -16,6 +16,7 @@ mod esipay;
 mod failure;
 mod izly_pos;
 mod options;
+mod payments;
 mod transport;
 
 pub use answers::{
@@ -26,6 +27,7 @@ pub use esipay::{CardPayment, EsipayAnswer, EsipayClient, EsipayOptions, EsipayP
 pub use failure::{Detailed, Failure};
 pub use izly_pos::{CardDebitInput, IzlyCard, IzlyDebit, IzlyPosClient, IzlyPosOptions, QrCodeDebit, QrCodeHolder};
 pub use options::{environment, RetryOptions};
+pub use payments::Payments;
 pub use transport::Transport;
 
 #[cfg(test)]
