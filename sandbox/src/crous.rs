@@ -228,24 +228,19 @@ async fn reference(
     let vers_bornes = param(&pairs, "versBornesPrepaiement") == Some("1");
     let fixtures = st.fixtures();
     let data = &fixtures.crous.reference;
-    let rows = |name: &str| data.get(name).and_then(Value::as_array).cloned().unwrap_or_default();
+    let fixture_rows = |name: &str| data.get(name).and_then(Value::as_array).cloned().unwrap_or_default();
     let number = |row: &Value, name: &str| row.get(name).and_then(Value::as_u64);
+    let at_kiosks = |article: &Value| article.get("versBornesPrepaiement") == Some(&Value::Bool(true));
     // Articles sold at the prepayment kiosks, for versBornesPrepaiement=1.
-    let bornes: Vec<u64> = rows("articles")
-        .iter()
-        .filter(|a| a.get("versBornesPrepaiement") == Some(&Value::Bool(true)))
-        .filter_map(|a| number(a, "codeArticle"))
-        .collect();
+    let bornes: Vec<u64> =
+        fixture_rows("articles").iter().filter(|a| at_kiosks(a)).filter_map(|a| number(a, "codeArticle")).collect();
     let rows: Vec<Value> = match res {
-        Resource::Tva => rows("tva"),
-        Resource::Articles => rows("articles")
-            .into_iter()
-            .filter(|a| !vers_bornes || a.get("versBornesPrepaiement") == Some(&Value::Bool(true)))
-            .collect(),
-        Resource::Societes => rows("societes"),
-        Resource::SocietesTarifs => rows("societesTarifs"),
-        Resource::Periodes => rows("periodes"),
-        Resource::SocietesTarifsPeriode => rows("societesTarifsPeriodes"),
+        Resource::Tva => fixture_rows("tva"),
+        Resource::Articles => fixture_rows("articles").into_iter().filter(|a| !vers_bornes || at_kiosks(a)).collect(),
+        Resource::Societes => fixture_rows("societes"),
+        Resource::SocietesTarifs => fixture_rows("societesTarifs"),
+        Resource::Periodes => fixture_rows("periodes"),
+        Resource::SocietesTarifsPeriode => fixture_rows("societesTarifsPeriodes"),
         Resource::ArticlesSocietesTarifsPeriodes => {
             let societes: Option<Vec<u64>> = match param(&pairs, "codesSocietes") {
                 None => None,
@@ -256,15 +251,15 @@ async fn reference(
                     }
                 },
             };
-            rows("articlesSocietesTarifsPeriodes")
+            fixture_rows("articlesSocietesTarifsPeriodes")
                 .into_iter()
                 .filter(|p| societes.as_ref().is_none_or(|s| number(p, "codeSociete").is_some_and(|c| s.contains(&c))))
                 .filter(|p| !vers_bornes || number(p, "codeArticle").is_some_and(|c| bornes.contains(&c)))
                 .collect()
         }
-        Resource::DroitsEntree => rows("droitsEntree"),
-        Resource::Subventions => rows("subventions"),
-        Resource::DroitsEntreeTypes => rows("droitsEntreeTypes"),
+        Resource::DroitsEntree => fixture_rows("droitsEntree"),
+        Resource::Subventions => fixture_rows("subventions"),
+        Resource::DroitsEntreeTypes => fixture_rows("droitsEntreeTypes"),
     };
     json(StatusCode::OK, JSON, &Value::Array(rows))
 }

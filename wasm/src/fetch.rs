@@ -35,7 +35,7 @@ pub fn transport(policy: RetryPolicy) -> Result<FetchTransport, Failure> {
 }
 
 /// Runs `request` to the end under `policy`.
-pub async fn execute(request: &ApiRequest, policy: RetryPolicy) -> Result<Delivered, ExecutorError> {
+async fn execute(request: &ApiRequest, policy: RetryPolicy) -> Result<Delivered, ExecutorError> {
     let mut execution = Execution::new(policy, request);
     let mut event = Event::Start;
     loop {
