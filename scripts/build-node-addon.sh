@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Builds the Node addon: node/ (crate crous-till-node, napi 3) in release mode with @napi-rs/cli
-# (`napi build`), which runs cargo, copies target/release/libcrous_till_node.so to
-# node/crous_till.node and writes node/index.d.ts (core/ts/types.gen.d.ts, generated from core's
-# Rust types, and node/types.d.ts
-# first, joined into node/header.gen.d.ts, then the declarations
-# napi-derive emits). Checks that the declarations never say `any` and that a server written
-# against them compiles under tsc --strict.
+# Builds the Node addon the napi-rs way: node/ (crate crous-till-node, napi 3) in release mode with
+# @napi-rs/cli (`napi build --platform`), which runs cargo and writes
+#   node/crous_till.<platform>.node  the binary (stripped here), e.g. crous_till.linux-x64-gnu.node;
+#   node/index.js                    napi's loader: the binary next to it, else the platform
+#                                    package (crous-till-node-linux-x64-gnu, node/npm/*);
+#   node/index.d.ts                  core/ts/types.gen.d.ts (generated from core's Rust types) and
+#                                    node/types.d.ts joined into node/header.gen.d.ts, then the
+#                                    declarations napi-derive emits.
+# Checks that the declarations never say `any` and that a server written against them compiles
+# under tsc --strict. scripts/pack-node-packages.sh turns the result into npm tarballs.
 # Needs Rust and Node 20+; installs node/'s pinned npm packages (package-lock.json) when missing.
 set -euo pipefail
 
@@ -32,12 +35,14 @@ fi
 # The client shapes are generated from core's Rust types; refuse a stale copy.
 bash scripts/check-ts-types.sh || die "core/ts/types.gen.d.ts drifted from core's types"
 cat core/ts/types.gen.d.ts node/types.d.ts > node/header.gen.d.ts
-log "napi build --release (crate crous-till-node)"
-(cd node && node_modules/.bin/napi build --release --output-dir . --dts index.d.ts)
-# Without --platform the name is plain; a platform-suffixed one is renamed all the same.
-for f in node/crous_till.*.node; do [[ -e "$f" ]] && mv "$f" node/crous_till.node; done
-[[ -f node/crous_till.node ]] || die "node/crous_till.node was not produced"
-[[ -f node/index.d.ts ]] || die "node/index.d.ts was not produced"
+log "napi build --platform --release (crate crous-till-node)"
+rm -f node/crous_till.*.node node/crous_till.node
+(cd node && node_modules/.bin/napi build --platform --release --output-dir . --js index.js --dts index.d.ts)
+binary=$(ls node/crous_till.*.node 2>/dev/null | head -n 1)
+[[ -n "$binary" ]] || die "napi build produced no node/crous_till.<platform>.node"
+[[ -f node/index.js && -f node/index.d.ts ]] || die "node/index.js or node/index.d.ts was not produced"
+# napi's --strip leaves the symbols of this build in (12 MB): strip them here (9 MB).
+strip --strip-unneeded "$binary"
 
 # The addon must not expose `any` to TypeScript users.
 if grep -nE '(:\s*any\b|\bany\[\]|<any>|\|\s*any\b|\bany\s*[|;,)>])' node/index.d.ts; then
@@ -46,6 +51,6 @@ fi
 # The types a server is written against compile under tsc --strict (node/tests/types/usage.ts).
 node/node_modules/.bin/tsc -p node/tests/types/tsconfig.json || die "the addon's TypeScript types do not check"
 log "TypeScript: node/tests/types/usage.ts checks under --strict"
-node -e 'const a = require("./node/crous_till.node"); if (typeof a.version() !== "string") process.exit(1)' \
-  || die "node/crous_till.node does not load"
-log "node/crous_till.node $(stat -c %s node/crous_till.node) bytes, node/index.d.ts $(wc -l < node/index.d.ts) lines"
+node -e 'const a = require("./node"); if (typeof a.version() !== "string") process.exit(1)' \
+  || die "node/index.js does not load $binary"
+log "$binary $(stat -c %s "$binary") bytes, node/index.d.ts $(wc -l < node/index.d.ts) lines"

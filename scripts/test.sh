@@ -25,12 +25,14 @@ STEPS=(
   pcscd
   cargo-test
   cargo-doctest
+  core-crate
   core-wasm
   wasm-package
   wasm-node
   node-addon
   js-api
   browser
+  packages
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -55,6 +57,13 @@ step_cargo-test() {
 # Doc tests (`--all-targets` does not include them).
 step_cargo-doctest() {
   run_cargo_tests cargo test --workspace --doc
+}
+
+# The crate users depend on, as crates.io would take it: `cargo package` (packaged, then built from
+# the package alone) and its documentation without a broken link, every feature on.
+step_core-crate() {
+  RUSTDOCFLAGS="-D warnings" cargo doc -p crous-till-core --no-deps --all-features
+  cargo package -p crous-till-core --allow-dirty
 }
 
 step_core-wasm() {
@@ -94,6 +103,15 @@ step_browser() {
   cargo build -p crous-till-cli
   npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
   run_node_tests tests/browser/
+}
+
+# The npm packages as users install them (tests/packages/): packed (scripts/pack-packages.sh),
+# installed from the tarballs into an empty project outside the repository, and selling against
+# the sandbox from Node and from a Vite build in Chromium. Needs the wasm-package, node-addon and
+# browser steps (the packages, and playwright-core in tests/browser).
+step_packages() {
+  npm ci --prefix tests/packages --no-audit --no-fund --loglevel=error
+  run_node_tests tests/packages/
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -2,14 +2,14 @@
 // (wasm/pkg): a visitor's 10-line tray priced and built into a ticket (every check run), with the
 // values kept in the package (priceTray → buildTicket handles) and read into JavaScript
 // (priceCart → buildTicket objects); and IzlyPay callback parsing through both.
-// Needs node/crous_till.node (scripts/build-node-addon.sh) and wasm/pkg
+// Needs the addon (node/index.js and its binary: scripts/build-node-addon.sh) and wasm/pkg
 // (scripts/build-wasm-package.sh). Run: node node/bench/addon_vs_wasm.mjs
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const addon = createRequire(import.meta.url)(here("../crous_till.node"));
+const addon = createRequire(import.meta.url)(here("../index.js"));
 const wasm = await import(here("../../wasm/pkg/crous_till.js"));
 wasm.initSync({ module: readFileSync(here("../../wasm/pkg/crous_till_bg.wasm")) });
 

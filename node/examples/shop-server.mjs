@@ -20,7 +20,7 @@ import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { randomUUID } from "node:crypto";
 
-const addon = createRequire(import.meta.url)("../crous_till.node");
+const addon = createRequire(import.meta.url)("../index.js");
 const base = process.env.CROUS_TILL_BASE ?? "http://127.0.0.1:8080";
 const port = Number(process.env.PORT ?? 3000);
 const file = process.env.SHOP_DB ?? "shop.sqlite3";

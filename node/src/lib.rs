@@ -10,7 +10,8 @@
 //! turns core's errors into JavaScript `Error`s with a stable `code` (core's `ErrorCode`) and
 //! `details`, exactly as the browser package (`wasm/`) does.
 //!
-//! Built by `scripts/build-node-addon.sh` (`napi build`: `crous_till.node` and `index.d.ts`, whose
+//! Built by `scripts/build-node-addon.sh` (`napi build --platform`: `crous_till.<platform>.node`,
+//! napi's loader `index.js` and `index.d.ts`, whose
 //! shapes come from `core/ts/types.gen.d.ts` (generated from core's Rust types, shared with `wasm/`) and `types.d.ts`; no `any`).
 
 #![deny(clippy::all)]

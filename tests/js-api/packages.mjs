@@ -1,7 +1,7 @@
 // The two JavaScript packages of crous-till, loaded side by side in one Node process, so that one
 // suite holds both to the same API: the browser package (wasm/pkg, built by
 // scripts/build-wasm-package.sh, initialised here with initSync) and the Node addon
-// (node/crous_till.node, built by scripts/build-node-addon.sh).
+// (node/index.js and its binary, built by scripts/build-node-addon.sh).
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +13,7 @@ const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 await import(here("../../wasm/tools/node_modules/fake-indexeddb/auto/index.mjs"));
 const wasm = await import(here("../../wasm/pkg/crous_till.js"));
 wasm.initSync({ module: readFileSync(here("../../wasm/pkg/crous_till_bg.wasm")) });
-const addon = createRequire(import.meta.url)(here("../../node/crous_till.node"));
+const addon = createRequire(import.meta.url)(here("../../node/index.js"));
 
 /** `[name, package]` for each package. */
 export const packages = [

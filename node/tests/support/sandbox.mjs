@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = join(here, "..", "..", "..");
-export const addon = createRequire(import.meta.url)(join(root, "node", "crous_till.node"));
+export const addon = createRequire(import.meta.url)(join(root, "node", "index.js"));
 
 /** The CLI binary: $CROUS_TILL_BIN, else target/debug or target/release. */
 function cliBinary() {

@@ -4,7 +4,7 @@
 //! `POST /api/payments/debit/{type}/{code}` with `type = qrcode`, and "Le QR Code doit être encrypté
 //! en Base 64 dans les API". Everything else (headers, query name, bodies, the card type, the
 //! debit reference and its look-up path, the status table) is our choice, documented in
-//! docs/api-choices.md and kept in [`wire`] (names) and [`error`] (statuses).
+//! docs/api-choices.md and kept in [`wire`] (names) and the private `error` module (statuses).
 
 mod debit;
 mod error;
