@@ -85,7 +85,7 @@ mod error;
 mod outcome;
 mod policy;
 mod queue;
-mod store;
+pub(crate) mod store;
 mod view;
 mod write;
 
@@ -101,3 +101,5 @@ pub use write::{Commit, Dispatch, Write};
 
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+pub(crate) mod shared_tests;

@@ -162,6 +162,31 @@ impl Outbox {
         Ok(outbox)
     }
 
+    /// Takes in what other writers stored since this outbox was opened (several processes over
+    /// one store): rebuilt from `snapshot` as [`Outbox::open`] does, keeping what only this
+    /// process knows, the send in flight (while its row is still the one handed out) and the
+    /// authentication state. Commits planned before are stale afterwards.
+    pub fn refresh(&mut self, snapshot: Snapshot) -> Result<(), OutboxError> {
+        let fresh = Outbox::open(self.point_of_sale, self.policy, snapshot)?;
+        self.carry_into(fresh);
+        Ok(())
+    }
+
+    /// Replaces this outbox by `fresh` (the same point of sale, reloaded), see [`Outbox::refresh`].
+    pub(crate) fn carry_into(&mut self, mut fresh: Outbox) {
+        if let Some(sequence) = self.in_flight {
+            let handed_out = self.rows.get(&sequence).map(|r| r.revision);
+            let stored = fresh.rows.get(&sequence);
+            if stored.is_some_and(|r| r.status == Status::Sending && Some(r.revision) == handed_out) {
+                fresh.in_flight = Some(sequence);
+            }
+        }
+        fresh.unauthorized = self.unauthorized;
+        fresh.auth_failures = self.auth_failures;
+        fresh.version = self.version + 1;
+        *self = fresh;
+    }
+
     pub fn point_of_sale(&self) -> PointOfSale {
         self.point_of_sale
     }

@@ -53,6 +53,54 @@ pub trait OutboxStore {
     fn journal_from(&self, point_of_sale: PointOfSale, from: u64) -> Result<Vec<JournalEntry>, StoreError> {
         Ok(self.load(point_of_sale)?.journal.into_iter().filter(|e| e.sequence >= from).collect())
     }
+
+    /// Whether other processes write this store too (PostgreSQL for several servers). Then a
+    /// drain reloads what they stored once it holds the right to send ([`Self::claim_sender`]).
+    fn shared(&self) -> bool {
+        false
+    }
+
+    /// Takes, for one drain, the right to send this point of sale's tickets: one sender per till
+    /// keeps its tickets in order. A shared store answers `false` while another process holds it
+    /// (PostgreSQL: a row locked `FOR UPDATE SKIP LOCKED`, freed when that process dies); a store
+    /// of one process always grants it.
+    fn claim_sender(&mut self, _point_of_sale: PointOfSale) -> Result<bool, StoreError> {
+        Ok(true)
+    }
+
+    /// Gives the right to send back ([`Self::claim_sender`]).
+    fn release_sender(&mut self, _point_of_sale: PointOfSale) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+/// How many times an operation is planned again when the store says another writer got there
+/// first ([`StoreError::Conflict`]): reload, plan on what is stored now, commit. Each conflict
+/// means another writer's commit landed, so a handful covers the few processes of one till.
+pub(crate) const CONFLICT_RETRIES: u32 = 8;
+
+/// Runs `op` on `target`; on a store conflict, `reload`s it and runs `op` again, at most
+/// [`CONFLICT_RETRIES`] times.
+pub(crate) fn retrying<T, Q, E>(
+    target: &mut Q,
+    reload: impl Fn(&mut Q) -> Result<(), E>,
+    conflict: impl Fn(&E) -> bool,
+    mut op: impl FnMut(&mut Q) -> Result<T, E>,
+) -> Result<T, E> {
+    let mut retries = 0;
+    loop {
+        match op(target) {
+            Err(e) if conflict(&e) && retries < CONFLICT_RETRIES => {
+                retries += 1;
+                reload(target)?;
+            }
+            done => return done,
+        }
+    }
+}
+
+pub(crate) fn is_conflict(e: &OutboxError) -> bool {
+    matches!(e, OutboxError::Store(StoreError::Conflict(_)))
 }
 
 /// A durable queue a sender drains: [`DurableOutbox`], or the sale engine's
@@ -72,6 +120,11 @@ pub trait SendQueue {
     ) -> Result<(), OutboxError>;
     /// The caller holds a fresh Crous token again.
     fn authenticated(&mut self);
+    /// Takes the right to send for one drain ([`OutboxStore::claim_sender`]), reloading what
+    /// other processes stored; `false` when another process is sending this till's tickets.
+    fn claim(&mut self) -> Result<bool, OutboxError>;
+    /// Gives the right to send back.
+    fn release(&mut self) -> Result<(), OutboxError>;
 }
 
 impl<S: OutboxStore> SendQueue for DurableOutbox<S> {
@@ -95,6 +148,24 @@ impl<S: OutboxStore> SendQueue for DurableOutbox<S> {
 
     fn authenticated(&mut self) {
         self.outbox.authenticated();
+    }
+
+    fn claim(&mut self) -> Result<bool, OutboxError> {
+        let pos = self.outbox.point_of_sale();
+        if !self.store.claim_sender(pos)? {
+            return Ok(false);
+        }
+        if self.store.shared() {
+            if let Err(e) = self.reload() {
+                self.store.release_sender(pos)?;
+                return Err(e);
+            }
+        }
+        Ok(true)
+    }
+
+    fn release(&mut self) -> Result<(), OutboxError> {
+        Ok(self.store.release_sender(self.outbox.point_of_sale())?)
     }
 }
 
@@ -130,12 +201,28 @@ impl<S: OutboxStore> DurableOutbox<S> {
         self.outbox.apply(commit)
     }
 
+    /// Reloads what the store holds now (other processes' commits), keeping the send in flight
+    /// ([`Outbox::refresh`]).
+    pub fn reload(&mut self) -> Result<(), OutboxError> {
+        let snapshot = self.store.load(self.outbox.point_of_sale())?;
+        self.outbox.refresh(snapshot)
+    }
+
+    /// Plans, persists and applies with `op`; planned again on what is stored when another
+    /// writer got there first ([`StoreError::Conflict`]).
+    fn retrying<T>(&mut self, op: impl FnMut(&mut Self) -> Result<T, OutboxError>) -> Result<T, OutboxError> {
+        retrying(self, Self::reload, is_conflict, op)
+    }
+
     /// Journals and queues a finished sale's ticket (see [`Outbox::enqueue`]).
     pub fn enqueue(&mut self, ticket: Ticket, now: EpochMillis) -> Result<Enqueued, OutboxError> {
         let id = ticket.id_ticket_entete.clone().ok_or(OutboxError::MissingTicketId)?;
-        let commit = self.outbox.enqueue(ticket, now)?;
-        let fresh = !commit.is_empty();
-        self.persist(commit)?;
+        let fresh = self.retrying(|me| {
+            let commit = me.outbox.enqueue(ticket.clone(), now)?;
+            let fresh = !commit.is_empty();
+            me.persist(commit)?;
+            Ok(fresh)
+        })?;
         let sequence = self.outbox.entry(&id).map(|e| e.sequence).ok_or(OutboxError::UnknownTicket { id })?;
         Ok(if fresh { Enqueued::Queued { sequence } } else { Enqueued::AlreadyQueued { sequence } })
     }
@@ -163,8 +250,10 @@ impl<S: OutboxStore> DurableOutbox<S> {
 
     /// Puts a refused ticket back in the queue.
     pub fn requeue_refused(&mut self, id_ticket_entete: &str, now: EpochMillis) -> Result<(), OutboxError> {
-        let commit = self.outbox.requeue_refused(id_ticket_entete, now)?;
-        self.persist(commit).map(drop)
+        self.retrying(|me| {
+            let commit = me.outbox.requeue_refused(id_ticket_entete, now)?;
+            me.persist(commit).map(drop)
+        })
     }
 
     /// Deletes the rows delivered before `delivered_before` ([`Outbox::prune_delivered`]);
@@ -178,9 +267,14 @@ impl<S: OutboxStore> DurableOutbox<S> {
 
     /// Closes a day, month or year of the journal.
     pub fn close(&mut self, period: Period) -> Result<(), OutboxError> {
-        let entries = self.store.journal_from(self.outbox.point_of_sale(), self.outbox.closure_start(period))?;
-        let commit = self.outbox.close(period, &entries)?;
-        self.persist(commit).map(drop)
+        if self.store.shared() {
+            self.reload()?; // the closure covers every entry stored, whoever wrote it
+        }
+        self.retrying(|me| {
+            let entries = me.store.journal_from(me.outbox.point_of_sale(), me.outbox.closure_start(period))?;
+            let commit = me.outbox.close(period, &entries)?;
+            me.persist(commit).map(drop)
+        })
     }
 
     /// The caller holds a fresh Crous token again.

@@ -10,6 +10,7 @@ use super::till::{Resolution, SaleInput, Settlement, Till, TillCommit};
 use super::web_order::{OrderInput, WebOrderRecord};
 use crate::api::execution::{Delivered, ExecutorError};
 use crate::journal::Period;
+use crate::outbox::store::{is_conflict, retrying};
 use crate::outbox::{
     Commit, Dispatch, EpochMillis, Outbox, OutboxError, OutboxPolicy, OutboxStore, QueueView, SendOutcome, SendQueue,
 };
@@ -36,6 +37,20 @@ impl<S: OutboxStore> DurableTill<S> {
         self.till.apply(commit)
     }
 
+    /// Reloads what the store holds now (other processes' commits), keeping the send in flight
+    /// ([`Till::refresh`]).
+    pub fn reload(&mut self) -> Result<(), SaleError> {
+        let snapshot = self.store.load(self.till.point_of_sale()).map_err(OutboxError::from)?;
+        self.till.refresh(snapshot)
+    }
+
+    /// Plans, persists and applies with `op`; planned again on what is stored when another
+    /// writer got there first (several processes selling on one till: the next number is theirs).
+    fn retrying<T>(&mut self, op: impl FnMut(&mut Self) -> Result<T, SaleError>) -> Result<T, SaleError> {
+        let conflict = |e: &SaleError| matches!(e, SaleError::Outbox(o) if is_conflict(o));
+        retrying(self, Self::reload, conflict, op)
+    }
+
     fn persist_outbox(&mut self, commit: Commit) -> Result<Option<Dispatch>, OutboxError> {
         if !commit.is_empty() {
             self.store.commit(commit.writes())?;
@@ -50,8 +65,10 @@ impl<S: OutboxStore> DurableTill<S> {
         reference: &ReferenceData,
         now: EpochMillis,
     ) -> Result<PaymentOrder, SaleError> {
-        let commit = self.till.begin(input, reference, now)?;
-        Ok(self.persist(commit)?.expect("a sale's first commit carries its payment order"))
+        self.retrying(|me| {
+            let commit = me.till.begin(input.clone(), reference, now)?;
+            Ok(me.persist(commit)?.expect("a sale's first commit carries its payment order"))
+        })
     }
 
     /// Records how the payment ended ([`Till::record_payment`]); the sale as it now stands.
@@ -62,8 +79,10 @@ impl<S: OutboxStore> DurableTill<S> {
         reference: &ReferenceData,
         now: EpochMillis,
     ) -> Result<&SaleRecord, SaleError> {
-        let commit = self.till.record_payment(id_ticket_entete, outcome, reference, now)?;
-        self.persist(commit)?;
+        self.retrying(|me| {
+            let commit = me.till.record_payment(id_ticket_entete, outcome, reference, now)?;
+            me.persist(commit).map(drop)
+        })?;
         Ok(self.sale(id_ticket_entete))
     }
 
@@ -75,8 +94,10 @@ impl<S: OutboxStore> DurableTill<S> {
         reference: &ReferenceData,
         now: EpochMillis,
     ) -> Result<&SaleRecord, SaleError> {
-        let commit = self.till.resolve(id_ticket_entete, resolution, reference, now)?;
-        self.persist(commit)?;
+        self.retrying(|me| {
+            let commit = me.till.resolve(id_ticket_entete, resolution, reference, now)?;
+            me.persist(commit).map(drop)
+        })?;
         Ok(self.sale(id_ticket_entete))
     }
 
@@ -92,8 +113,10 @@ impl<S: OutboxStore> DurableTill<S> {
         now: EpochMillis,
     ) -> Result<&WebOrderRecord, SaleError> {
         let id = input.client_order_id.clone();
-        let commit = self.till.open_order(input, reference, now)?;
-        self.persist(commit)?;
+        self.retrying(|me| {
+            let commit = me.till.open_order(input.clone(), reference, now)?;
+            me.persist(commit).map(drop)
+        })?;
         Ok(self.order(&id))
     }
 
@@ -104,8 +127,10 @@ impl<S: OutboxStore> DurableTill<S> {
         delivered: Option<Result<Delivered, ExecutorError>>,
         now: EpochMillis,
     ) -> Result<&WebOrderRecord, SaleError> {
-        let commit = self.till.record_order_init(client_order_id, delivered, now)?;
-        self.persist(commit)?;
+        self.retrying(|me| {
+            let commit = me.till.record_order_init(client_order_id, delivered.clone(), now)?;
+            me.persist(commit).map(drop)
+        })?;
         Ok(self.order(client_order_id))
     }
 
@@ -118,8 +143,11 @@ impl<S: OutboxStore> DurableTill<S> {
         reference: &ReferenceData,
         now: EpochMillis,
     ) -> Result<&WebOrderRecord, SaleError> {
-        let commit = self.till.record_order_details(client_order_id, operation_id, delivered, reference, now)?;
-        self.persist(commit)?;
+        self.retrying(|me| {
+            let details = delivered.clone();
+            let commit = me.till.record_order_details(client_order_id, operation_id, details, reference, now)?;
+            me.persist(commit).map(drop)
+        })?;
         Ok(self.order(client_order_id))
     }
 
@@ -133,10 +161,16 @@ impl<S: OutboxStore> DurableTill<S> {
 
     /// Closes a day, month or year of the journal ([`crate::outbox::Outbox::close`]).
     pub fn close(&mut self, period: Period) -> Result<(), OutboxError> {
-        let outbox = self.till.outbox();
-        let entries = self.store.journal_from(outbox.point_of_sale(), outbox.closure_start(period))?;
-        let commit = outbox.close(period, &entries)?;
-        self.persist_outbox(commit).map(drop)
+        if self.store.shared() {
+            self.reload().map_err(reload_error)?; // the closure covers every entry stored, whoever wrote it
+        }
+        let reload = |me: &mut Self| me.reload().map_err(reload_error);
+        retrying(self, reload, is_conflict, |me| {
+            let outbox = me.till.outbox();
+            let entries = me.store.journal_from(outbox.point_of_sale(), outbox.closure_start(period))?;
+            let commit = outbox.close(period, &entries)?;
+            me.persist_outbox(commit).map(drop)
+        })
     }
 
     pub fn till(&self) -> &Till {
@@ -165,6 +199,15 @@ impl<S: OutboxStore> DurableTill<S> {
     }
 }
 
+/// A reload's failure where an outbox operation reports it: the store's, or stored sales that
+/// no longer read (corrupt).
+fn reload_error(e: SaleError) -> OutboxError {
+    match e {
+        SaleError::Outbox(o) => o,
+        other => OutboxError::Corrupt(other.to_string()),
+    }
+}
+
 impl<S: OutboxStore> SendQueue for DurableTill<S> {
     fn outbox(&self) -> &Outbox {
         self.till.outbox()
@@ -190,5 +233,23 @@ impl<S: OutboxStore> SendQueue for DurableTill<S> {
 
     fn authenticated(&mut self) {
         self.till.outbox_mut().authenticated();
+    }
+
+    fn claim(&mut self) -> Result<bool, OutboxError> {
+        let pos = self.till.point_of_sale();
+        if !self.store.claim_sender(pos)? {
+            return Ok(false);
+        }
+        if self.store.shared() {
+            if let Err(e) = self.reload() {
+                self.store.release_sender(pos)?;
+                return Err(reload_error(e));
+            }
+        }
+        Ok(true)
+    }
+
+    fn release(&mut self) -> Result<(), OutboxError> {
+        Ok(self.store.release_sender(self.till.point_of_sale())?)
     }
 }

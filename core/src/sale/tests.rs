@@ -229,3 +229,20 @@ fn counters_resume_above_every_number_the_store_holds() {
     let n = reopened.numbering();
     assert_eq!((n.last_id_ticket_entete, n.day_sequence), (2, 2));
 }
+
+#[test]
+fn two_processes_selling_on_one_till_take_the_next_numbers_in_turn() {
+    let shared = crate::outbox::shared_tests::Shared::default();
+    let open_shared = |me| DurableTill::open(shared.process(me), POS, OutboxPolicy::default()).unwrap();
+    let (mut a, mut b) = (open_shared(1), open_shared(2));
+    let r = reference();
+    let first = a.begin(input(qr(), NOON), &r, T0).unwrap();
+    a.record_payment(&first.id_ticket_entete, &paid_izly("7"), &r, T0).unwrap();
+    // b planned on counters a has moved: its commit conflicts, it reloads, takes number 2.
+    let second = b.begin(input(qr(), NOON), &r, T0).unwrap();
+    assert_eq!((first.id_ticket_entete.as_str(), second.id_ticket_entete.as_str()), ("1", "2"));
+    b.record_payment("2", &paid_izly("8"), &r, T0).unwrap();
+    let stored = shared.load(POS).unwrap();
+    assert_eq!(stored.sales.len(), 2);
+    assert!(verify(&POS, &stored.journal, &stored.closures, stored.head.as_ref()).is_ok());
+}

@@ -181,6 +181,18 @@ impl Till {
         Ok(Till { outbox, numbering, sales, orders, version: 0 })
     }
 
+    /// Takes in what other writers stored since this till was opened (several processes over one
+    /// store), as [`Outbox::refresh`]: the sales, web orders and counters as stored now, the
+    /// outbox's send in flight kept. Commits planned before are stale afterwards.
+    pub fn refresh(&mut self, snapshot: Snapshot) -> Result<(), SaleError> {
+        let fresh = Till::open(self.point_of_sale(), *self.outbox.policy(), snapshot)?;
+        let Till { outbox, numbering, sales, orders, .. } = fresh;
+        self.outbox.carry_into(outbox);
+        (self.numbering, self.sales, self.orders) = (numbering, sales, orders);
+        self.version += 1;
+        Ok(())
+    }
+
     pub fn point_of_sale(&self) -> PointOfSale {
         self.outbox.point_of_sale()
     }
