@@ -82,10 +82,17 @@ step_wasm-node() {
 }
 
 # The Node addon (node/): built with @napi-rs/cli, then its node --test suites against the
-# sandbox (the CLI binary, started by the tests on a free port of 127.0.0.1).
+# sandbox (the CLI binary, started by the tests on a free port of 127.0.0.1) and a throwaway
+# PostgreSQL server on 127.0.0.1 (the store several server processes share).
 step_node-addon() {
   cargo build -p crous-till-cli
   bash scripts/build-node-addon.sh
+  bash scripts/install-postgres.sh
+  local pg_dir
+  pg_dir=$(mktemp -d /tmp/crous-till-postgres.XXXXXX)
+  CROUS_TILL_POSTGRES_URL=$(bash scripts/start-postgres.sh "$pg_dir")
+  export CROUS_TILL_POSTGRES_URL
+  on_cleanup "bash scripts/start-postgres.sh --stop '$pg_dir'; rm -rf '$pg_dir'"
   run_node_tests node/tests/
 }
 

@@ -7,7 +7,7 @@
 
 use crate::crous::Crous;
 use crate::js::{from_js, promise, settled, sync, to_js, Failure, Outcome};
-use crate::outbox_sqlite::SqliteStore;
+use crate::till_store::TillStore;
 use crate::reference::Reference;
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::client::CrousClient;
@@ -19,12 +19,11 @@ use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::Env;
 use napi_derive::napi;
 use serde_json::Value;
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-type Shared = Arc<Mutex<DurableOutbox<SqliteStore>>>;
+type Shared = Arc<Mutex<DurableOutbox<TillStore>>>;
 
 /// The ticket queue of one till.
 #[napi]
@@ -36,12 +35,13 @@ pub struct TicketOutbox {
 
 #[napi]
 impl Crous {
-    /// Opens this till's outbox in the SQLite file `path` (created if needed): verifies the
+    /// Opens this till's outbox in `location` (created if needed): a SQLite file (`sqlite:PATH` or a
+    /// bare path) for one process, or `postgres://…`, which several processes share. Verifies the
     /// journal's chain and resumes (a ticket left `sending` by a killed process is due again).
     /// Throws `journal.broken` or `outbox.corrupt` when the stored data was tampered with.
     #[napi]
-    pub fn open_outbox(&self, env: Env, path: String, reference: &Reference) -> napi::Result<TicketOutbox> {
-        let opened = SqliteStore::open(Path::new(&path)).map_err(|e| Failure::of(&e)).and_then(|store| {
+    pub fn open_outbox(&self, env: Env, location: String, reference: &Reference) -> napi::Result<TicketOutbox> {
+        let opened = TillStore::open(&location).map_err(|e| Failure::of(&e)).and_then(|store| {
             DurableOutbox::open(store, self.client.point_of_sale(), OutboxPolicy::default())
                 .map_err(|e| Failure::of(&e))
         });
@@ -122,7 +122,9 @@ pub(crate) struct Sender {
     pub(crate) reference: Arc<ReferenceData>,
 }
 
-/// Drains `queue` unless a drain is already running (`pumping`).
+/// Drains `queue` unless a drain is already running, here (`pumping`) or in another process
+/// sharing the store (its sender claim, core's [`SendQueue::claim`], which also reloads what
+/// other processes stored).
 pub(crate) async fn pump_once<Q: SendQueue>(
     queue: &Arc<Mutex<Q>>,
     pumping: &AtomicBool,
@@ -131,7 +133,16 @@ pub(crate) async fn pump_once<Q: SendQueue>(
     if pumping.swap(true, Ordering::SeqCst) {
         return Ok(());
     }
-    let drained = drain(queue, sender).await;
+    let claimed = lock(queue).claim();
+    let drained = match claimed {
+        Ok(true) => {
+            let drained = drain(queue, sender).await;
+            let released = lock(queue).release().map_err(|e| Failure::of(&e));
+            drained.and(released)
+        }
+        Ok(false) => Ok(()),
+        Err(e) => Err(Failure::of(&e)),
+    };
     pumping.store(false, Ordering::SeqCst);
     drained
 }

@@ -9,7 +9,7 @@ use crate::esipay::Esipay;
 use crate::izly_pos::IzlyPos;
 use crate::js::{from_js, from_js_opt, promise, settled, sync, to_js, Failure, Outcome};
 use crate::outbox::{lock, now, pump_once, Sender};
-use crate::outbox_sqlite::SqliteStore;
+use crate::till_store::TillStore;
 use crate::reference::Reference;
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::api::izly_pay::IzlyPayApi;
@@ -24,11 +24,10 @@ use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::Env;
 use napi_derive::napi;
 use serde_json::Value;
-use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
-pub(crate) type Shared = Arc<Mutex<DurableTill<SqliteStore>>>;
+pub(crate) type Shared = Arc<Mutex<DurableTill<TillStore>>>;
 
 /// A bank card as keyed in, for one esipay payment (never stored), its number checked.
 fn bank_card(env: &Env, value: Option<Unknown>) -> Outcome<Option<BankCard>> {
@@ -71,12 +70,14 @@ pub struct Till {
 
 #[napi]
 impl Crous {
-    /// Opens this till's sales and outbox in the SQLite file `path` (created if needed): verifies
+    /// Opens this till's sales and outbox in `location` (created if needed): a SQLite file
+    /// (`sqlite:PATH` or a bare path) for one process, or `postgres://…`, which several server
+    /// processes share (each sale planned on what is stored; one sender per till). Verifies
     /// the journal and resumes. Before selling, call `settle()`: a sale interrupted by a crash is
     /// settled first. Throws `journal.broken`, `outbox.corrupt` or `sale.corrupt` on tampered data.
     #[napi]
-    pub fn open_till(&self, env: Env, path: String, reference: &Reference) -> napi::Result<Till> {
-        let opened = SqliteStore::open(Path::new(&path)).map_err(|e| Failure::of(&e)).and_then(|store| {
+    pub fn open_till(&self, env: Env, location: String, reference: &Reference) -> napi::Result<Till> {
+        let opened = TillStore::open(&location).map_err(|e| Failure::of(&e)).and_then(|store| {
             DurableTill::open(store, self.client.point_of_sale(), OutboxPolicy::default()).map_err(|e| Failure::of(&e))
         });
         let till = sync(&env, opened)?;
