@@ -60,8 +60,10 @@ step_cargo-doctest() {
 }
 
 # The crate users depend on, as crates.io would take it: `cargo package` (packaged, then built from
-# the package alone) and its documentation without a broken link, every feature on.
+# the package alone) and its documentation without a broken link, with the default features (what
+# `cargo doc` shows a user) and with every feature (what docs.rs shows).
 step_core-crate() {
+  RUSTDOCFLAGS="-D warnings" cargo doc -p crous-till-core --no-deps
   RUSTDOCFLAGS="-D warnings" cargo doc -p crous-till-core --no-deps --all-features
   cargo package -p crous-till-core --allow-dirty
 }

@@ -50,7 +50,7 @@
 //! ## Cargo features
 //!
 //! Both are off by default: the default build is pure Rust without I/O and builds for wasm32.
-//! - `native-executor`: [`api::executor`], an HTTP executor over reqwest (rustls) and tokio that
+//! - `native-executor`: `api::executor`, an HTTP executor over reqwest (rustls) and tokio that
 //!   drives the retry machine of [`api::execution`] (timeouts, safe retries, reconciliation of a
 //!   payment whose answer was lost). For native servers; the Node addon uses it.
 //! - `ts`: derives ts-rs's `TS` on the types JavaScript sees, from which `core/ts/types.gen.d.ts`

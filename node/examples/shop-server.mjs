@@ -1,5 +1,6 @@
 // A web shop's server with node:http and the crous-till addon. Every sale goes through the till's
-// sale engine (core), stored in one SQLite file: the shop keeps no order state of its own.
+// sale engine (core), stored in a SQLite file, or in PostgreSQL when several instances of the shop
+// run (SHOP_STORE=postgres://…): the shop keeps no order state of its own.
 //
 //   POST /orders?article=100&quantite=1   opens a web order paid through IzlyPay; answers the
 //                                         page to send the customer to
@@ -23,7 +24,7 @@ import { randomUUID } from "node:crypto";
 const addon = createRequire(import.meta.url)("../index.js");
 const base = process.env.CROUS_TILL_BASE ?? "http://127.0.0.1:8080";
 const port = Number(process.env.PORT ?? 3000);
-const file = process.env.SHOP_DB ?? "shop.sqlite3";
+const store = process.env.SHOP_STORE ?? "shop.sqlite3";
 const fixtures = await (await fetch(`${base}/sandbox/fixtures`)).json();
 const partner = fixtures.izly.partners[0];
 const shopFixture = fixtures.crous.restaurants[0].tills[1];
@@ -31,7 +32,7 @@ const shopFixture = fixtures.crous.restaurants[0].tills[1];
 // The shop is a point of sale of its own: its tickets go to the Crous like a till's.
 const crous = new addon.Crous({ environment: base, pointOfSale: shopFixture.point_of_sale, installationKey: shopFixture.installation_key, software: "shop-server" });
 await crous.authenticate();
-const till = crous.openTill(file, await crous.referenceData());
+const till = crous.openTill(store, await crous.referenceData());
 const esipay = new addon.Esipay({ environment: base, uuid: fixtures.esipay.enterprises[0].uuid });
 till.setIzlyPay(new addon.IzlyPay({ environment: base, appIdentifier: partner.app_identifier, apiKey: partner.api_key }));
 till.setEsipay(esipay);

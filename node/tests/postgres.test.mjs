@@ -3,41 +3,21 @@
 // loopback, scripts/start-postgres.sh); each test works in a database of its own.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { startSandbox, getJson, root, addon } from "./support/sandbox.mjs";
+import { startSandbox, getJson, root, addon, withTills } from "./support/sandbox.mjs";
+import { freshDatabase as database, psql } from "./support/postgres.mjs";
 
-const SERVER = process.env.CROUS_TILL_POSTGRES_URL;
 const TILLS = 4;
 const PER_TILL = 125;
 const DAY = "2026-11-23";
 
 let sandbox;
 before(async () => {
-  assert.ok(SERVER, "CROUS_TILL_POSTGRES_URL names the PostgreSQL server (scripts/start-postgres.sh)");
   // The demo's two tills, and two more in the same restaurant.
-  sandbox = await startSandbox(undefined, (fixtures) => {
-    const tills = fixtures.crous.restaurants[0].tills;
-    for (let n = tills.length; n < TILLS; n++) {
-      const pos = `5-1-9-8-${20 + n}`;
-      tills.push({ ...tills[0], point_of_sale: pos, libelle: `Caisse ${20 + n}`, installation_key: `sandbox-install-${pos}`, izly_key: `sandbox-izly-key-${pos}` });
-    }
-  });
+  sandbox = await startSandbox(undefined, withTills(TILLS));
 });
 after(async () => sandbox?.stop());
-
-let databases = 0;
-/** A fresh database on the server; its URL. */
-function database() {
-  databases += 1;
-  const name = `crous_till_${process.pid}_${databases}`;
-  execFileSync("psql", [SERVER, "-q", "-c", `DROP DATABASE IF EXISTS ${name}`, "-c", `CREATE DATABASE ${name}`]);
-  return SERVER.replace(/\/[^/]*$/, `/${name}`);
-}
-
-function psql(url, sql) {
-  return execFileSync("psql", [url, "-At", "-F", ",", "-c", sql], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
-}
 
 const sale = { versionLogiciel: "t", idLogiciel: 39, idTypeDistribution: 1, soldAt: `${DAY}T12:05:00+01:00` };
 const tillsOf = () => sandbox.fixtures.crous.restaurants[0].tills;
@@ -72,6 +52,14 @@ test("a till's outbox on PostgreSQL queues, sends and reopens like the SQLite on
   assert.deepEqual(psql(url, "SELECT count(*) FROM journal_closures"), ["1"]);
 });
 
+test("an unreachable server or an empty location is a coded error, the password never shown", async () => {
+  const { crous, reference } = await crousOf(tillsOf()[0]);
+  const refused = () => (e) => e.name === "CrousTillError" && e.code === "outbox.store_failed" && !e.message.includes("s3cret");
+  assert.throws(() => crous.openOutbox("postgres://till:s3cret@127.0.0.1:1/none", reference), refused());
+  assert.throws(() => crous.openTill("postgres://till:s3cret@127.0.0.1:1/none", reference), refused());
+  assert.throws(() => crous.openOutbox("sqlite:", reference), refused());
+});
+
 test("two processes' outboxes of one till append to one gap-free journal", async () => {
   const url = database();
   const { crous, reference } = await crousOf(tillsOf()[1]);
@@ -86,6 +74,26 @@ test("two processes' outboxes of one till append to one gap-free journal", async
   const other = { ...all[2], listeLignes: all[3].listeLignes, listeReglements: all[3].listeReglements };
   for (const outbox of [a, b]) await assert.rejects(outbox.enqueue(other), (e) => e.code === "outbox.conflicting_ticket");
   assert.deepEqual(psql(url, "SELECT count(*) FROM outbox_rows"), ["6"]);
+});
+
+test("two server processes selling on one till take the next numbers in turn", async () => {
+  await fetch(`${sandbox.baseUrl}/sandbox/reset`, { method: "POST" });
+  const url = database();
+  const { crous, reference } = await crousOf(tillsOf()[2]);
+  const esipay = new addon.Esipay({ environment: sandbox.baseUrl, uuid: sandbox.fixtures.esipay.enterprises[0].uuid });
+  const card = { number: sandbox.fixtures.esipay.cards[0].number, month: 12, year: 2030 };
+  const [a, b] = [crous.openTill(url, reference), crous.openTill(url, reference)];
+  const sold = [];
+  for (const till of [a, b, a, b]) {
+    till.setEsipay(esipay);
+    const order = await till.begin({ cart: [{ codeArticle: 100, quantite: 1 }], profile: { codeSociete: 8000, tarif: 1 }, method: { type: "esipay" }, sale });
+    const recorded = await till.record(order.idTicketEntete, await till.pay(order.idTicketEntete, card));
+    sold.push([recorded.idTicketEntete, recorded.state]);
+  }
+  assert.deepEqual(sold, [["1", "completed"], ["2", "completed"], ["3", "completed"], ["4", "completed"]]);
+  await a.pump();
+  await b.pump();
+  assert.deepEqual((await getJson(sandbox.baseUrl, "/sandbox/tickets")).map((t) => t.idTicketEntete), ["1", "2", "3", "4"]);
 });
 
 /** `node pg_worker.mjs`: a server process of the shared queue. */

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSandbox, getJson, postJson } from "./support/sandbox.mjs";
 import { worker as startWorker } from "./support/worker.mjs";
+import { freshDatabase } from "./support/postgres.mjs";
 
 let sandbox;
 before(async () => {
@@ -70,23 +71,26 @@ async function checkAgainstSandbox(sales) {
   return { tickets, debits, charges };
 }
 
-for (const method of ["izlyCard", "esipay"]) {
-  for (const step of ["begun", "paid", "recorded", "pumped"]) {
-    test(`${method}: killed after the sale's "${step}" step, the restarted till settles it and sells on`, async () => {
-      const file = tillFile();
-      const first = worker(file, { sales: 1, methods: [method], stopAt: { sale: 1, step } });
-      await first.seen((l) => l.step === step && l.sale === 1);
-      first.child.kill("SIGKILL");
-      assert.equal((await first.exited).signal, "SIGKILL");
-      // Restarted: it settles the first sale, then makes a second one.
-      const done = await runToEnd(file, { sales: 2, methods: [method] });
-      const { tickets, debits, charges } = await checkAgainstSandbox(done.sales);
-      const paidFirst = step !== "begun";
-      assert.equal(done.sales[0].state, paidFirst ? "completed" : "voided", JSON.stringify(done.sales[0]));
-      assert.equal(debits.length + charges.length, paidFirst ? 2 : 1);
-      assert.deepEqual(tickets.map((t) => t.idTicketEntete), paidFirst ? ["1", "2"] : ["2"]);
-      if (!paidFirst) assert.equal(done.sales[0].code, method === "esipay" ? "sale.not_paid" : "sale.not_debited");
-    });
+// The same crashes whichever store keeps the till: a SQLite file, or PostgreSQL (several servers).
+for (const [store, location] of [["SQLite", tillFile], ["PostgreSQL", freshDatabase]]) {
+  for (const method of ["izlyCard", "esipay"]) {
+    for (const step of ["begun", "paid", "recorded", "pumped"]) {
+      test(`${store}, ${method}: killed after the sale's "${step}" step, the restarted till settles it and sells on`, async () => {
+        const file = location();
+        const first = worker(file, { sales: 1, methods: [method], stopAt: { sale: 1, step } });
+        await first.seen((l) => l.step === step && l.sale === 1);
+        first.child.kill("SIGKILL");
+        assert.equal((await first.exited).signal, "SIGKILL");
+        // Restarted: it settles the first sale, then makes a second one.
+        const done = await runToEnd(file, { sales: 2, methods: [method] });
+        const { tickets, debits, charges } = await checkAgainstSandbox(done.sales);
+        const paidFirst = step !== "begun";
+        assert.equal(done.sales[0].state, paidFirst ? "completed" : "voided", JSON.stringify(done.sales[0]));
+        assert.equal(debits.length + charges.length, paidFirst ? 2 : 1);
+        assert.deepEqual(tickets.map((t) => t.idTicketEntete), paidFirst ? ["1", "2"] : ["2"]);
+        if (!paidFirst) assert.equal(done.sales[0].code, method === "esipay" ? "sale.not_paid" : "sale.not_debited");
+      });
+    }
   }
 }
 

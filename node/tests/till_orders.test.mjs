@@ -130,7 +130,7 @@ test("web order: a callback is answered as core decides (unreadable 400, not our
 test("examples/shop-server.mjs sells through the till: a web order paid by IzlyPay, a card sale", async () => {
   const { spawn } = await import("node:child_process");
   const { root, until } = await import("./support/sandbox.mjs");
-  const env = { ...process.env, PORT: String(port), CROUS_TILL_BASE: sandbox.baseUrl, SHOP_DB: shopFile() };
+  const env = { ...process.env, PORT: String(port), CROUS_TILL_BASE: sandbox.baseUrl, SHOP_STORE: shopFile() };
   const child = spawn(process.execPath, [join(root, "node/examples/shop-server.mjs")], { env, stdio: ["ignore", "pipe", "inherit"] });
   try {
     await new Promise((ok) => child.stdout.once("data", ok));

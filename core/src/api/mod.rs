@@ -6,7 +6,7 @@
 //! * A parser takes `(status, headers, body bytes)` and returns a typed result or the service's
 //!   typed error; malformed JSON is an error value, never a panic.
 //! * [`retry::decide`] holds the retry rules every executor follows; [`execution::Execution`]
-//!   sequences them for one call, still without I/O; [`executor`] (feature `native-executor`) is
+//!   sequences them for one call, still without I/O; `executor` (feature `native-executor`) is
 //!   the native one, on reqwest and tokio, and the wasm and Node bindings drive the same machine.
 //!
 //! Services: [`crous`] (specs 001 + public-facts.md), [`izly_pos`] (specs 001), [`izly_connect`]

@@ -6,7 +6,7 @@ use std::future::Future;
 
 /// Performs `request` to the end as [`crate::api::execution::Execution`] says (send, wait,
 /// resend, reconcile) and hands back the response to parse. The browser's is `fetch`, Node's is
-/// reqwest ([`crate::api::executor::NativeExecutor`]); tests use a scripted one.
+/// reqwest (`api::executor::NativeExecutor`, feature `native-executor`); tests use a scripted one.
 ///
 /// The future is a named type rather than `impl Future`, so that Node's clients stay `Send` (the
 /// compiler cannot yet prove it through a trait's opaque future, rust-lang/rust#100013).

@@ -74,10 +74,14 @@
 //! calls [`Outbox::requeue_refused`]. Till set-up problems (403 key, 404 path, 423 account) are
 //! not the ticket's fault: they are retried with backoff and the queue waits, error shown.
 //!
-//! **One writer per point of sale.** Run one outbox per till (a Web Lock in the browser, the
-//! SQLite write lock in Node). Should two writers meet anyway, every update carries the row
-//! revision it read and the store refuses a stale one ([`StoreError::Conflict`]): reopen and
-//! carry on. At worst a ticket is sent by both, and the 409 makes that harmless.
+//! **Several writers, one sender per point of sale.** A till usually has one writer (a Web Lock
+//! in the browser, the SQLite write lock in Node); several server processes may share a store
+//! (PostgreSQL). Every write carries what it was planned on (the row revision it read, the next
+//! journal sequence) and the store refuses a stale one ([`StoreError::Conflict`]):
+//! [`DurableOutbox`] then reloads what is stored and plans again, so the journal stays one
+//! gap-free chain. Sending is one process at a time per till ([`OutboxStore::claim_sender`]),
+//! which keeps the order; a ticket whose sender died mid-send is sent again by the next one, and
+//! the 409 makes that harmless.
 
 mod drain;
 mod entry;

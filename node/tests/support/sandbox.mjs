@@ -41,6 +41,15 @@ export async function partnerServer() {
   return { url, routes, close: () => new Promise((ok) => server.close(ok)) };
 }
 
+/** A fixture edit for `startSandbox`: `n` tills in the first restaurant (the demo's, then copies). */
+export const withTills = (n) => (fixtures) => {
+  const tills = fixtures.crous.restaurants[0].tills;
+  for (let i = tills.length; i < n; i++) {
+    const pos = `5-1-9-8-${20 + i}`;
+    tills.push({ ...tills[0], point_of_sale: pos, libelle: `Caisse ${20 + i}`, installation_key: `sandbox-install-${pos}`, izly_key: `sandbox-izly-key-${pos}` });
+  }
+};
+
 /** Starts the sandbox with the demo fixtures (changed by `edit` when given), callbacks and
  * returns sent to `partnerUrl`. */
 export async function startSandbox(partnerUrl, edit = () => {}) {
