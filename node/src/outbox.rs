@@ -7,8 +7,8 @@
 
 use crate::crous::Crous;
 use crate::js::{from_js, promise, settled, sync, to_js, Failure, Outcome};
-use crate::till_store::TillStore;
 use crate::reference::Reference;
+use crate::till_store::TillStore;
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::client::CrousClient;
 use crous_till_core::journal::Period;

@@ -104,7 +104,13 @@ impl OutboxStore for PgStore {
     fn load(&self, point_of_sale: PointOfSale) -> Result<Snapshot, StoreError> {
         self.run(move |session| {
             let pos = point_of_sale.app_id();
-            let mut tx = session.client.build_transaction().isolation_level(postgres::IsolationLevel::RepeatableRead).read_only(true).start().map_err(failed)?;
+            let mut tx = session
+                .client
+                .build_transaction()
+                .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+                .map_err(failed)?;
             let snapshot = store_sql::load(&mut tx, point_of_sale)?;
             let version = store_sql::journal_version(&mut tx, &pos)?;
             tx.commit().map_err(failed)?;
@@ -158,9 +164,12 @@ impl OutboxStore for PgStore {
                 return Err(StoreError::Failed("this store already holds another till's sender claim".into()));
             }
             let claims = &mut session.claims;
-            claims.execute("INSERT INTO till_senders(pos) VALUES ($1) ON CONFLICT DO NOTHING", &[&pos]).map_err(failed)?;
+            claims
+                .execute("INSERT INTO till_senders(pos) VALUES ($1) ON CONFLICT DO NOTHING", &[&pos])
+                .map_err(failed)?;
             claims.batch_execute("BEGIN").map_err(failed)?;
-            let locked = claims.query_opt("SELECT pos FROM till_senders WHERE pos = $1 FOR UPDATE SKIP LOCKED", &[&pos]);
+            let locked =
+                claims.query_opt("SELECT pos FROM till_senders WHERE pos = $1 FOR UPDATE SKIP LOCKED", &[&pos]);
             match locked {
                 Ok(Some(_)) => {
                     session.claimed = Some(pos);

@@ -70,7 +70,9 @@ fn int(n: u64) -> Cell {
 /// Everything stored for `point_of_sale` (run it inside one read snapshot).
 pub(crate) fn load(sql: &mut dyn Sql, point_of_sale: PointOfSale) -> Result<Snapshot, StoreError> {
     let pos = [text(&point_of_sale.app_id())];
-    let mut bodies = |table: &str, order: &str| sql.texts(&format!("SELECT body FROM {table} WHERE pos = ?1 ORDER BY {order}"), &pos);
+    let mut bodies = |table: &str, order: &str| {
+        sql.texts(&format!("SELECT body FROM {table} WHERE pos = ?1 ORDER BY {order}"), &pos)
+    };
     let rows = bodies("outbox_rows", "sequence")?;
     let journal = bodies("journal_entries", "sequence")?;
     let closures = bodies("journal_closures", "sequence")?;
@@ -124,7 +126,9 @@ fn stored_row(sql: &mut dyn Sql, pos: &str, sequence: u64) -> Result<Option<(u64
     )?;
     match found.as_deref() {
         None => Ok(None),
-        Some([Cell::Int(rev), Cell::Text(status), Cell::Text(id)]) => Ok(Some((*rev as u64, status.clone(), id.clone()))),
+        Some([Cell::Int(rev), Cell::Text(status), Cell::Text(id)]) => {
+            Ok(Some((*rev as u64, status.clone(), id.clone())))
+        }
         Some(other) => Err(StoreError::Failed(format!("outbox_rows holds {other:?}"))),
     }
 }
@@ -162,14 +166,18 @@ pub(crate) fn perform(sql: &mut dyn Sql, write: &Write) -> Result<(), StoreError
         )?,
         Write::UpdateEntry { entry, expected_revision } => match stored_row(sql, pos, entry.sequence)? {
             Some((rev, _, id))
-                if rev == *expected_revision && entry.revision == expected_revision + 1 && id == entry.id_ticket_entete =>
+                if rev == *expected_revision
+                    && entry.revision == expected_revision + 1
+                    && id == entry.id_ticket_entete =>
             {
                 sql.execute(
                     "UPDATE outbox_rows SET revision = ?3, status = ?4, body = ?5 WHERE pos = ?1 AND sequence = ?2",
                     &[text(pos), int(entry.sequence), int(entry.revision), text(status(entry.status)), json(entry)?],
                 )?;
             }
-            Some((rev, _, _)) => return conflict(format!("row {} is at revision {rev}, not {expected_revision}", entry.sequence)),
+            Some((rev, _, _)) => {
+                return conflict(format!("row {} is at revision {rev}, not {expected_revision}", entry.sequence))
+            }
             None => return conflict(format!("row {} does not exist", entry.sequence)),
         },
         Write::DeleteEntry { sequence, expected_revision, .. } => match stored_row(sql, pos, *sequence)? {
@@ -185,7 +193,11 @@ pub(crate) fn perform(sql: &mut dyn Sql, write: &Write) -> Result<(), StoreError
                 return conflict(why);
             }
             if *expected_revision == 0 {
-                once("INSERT INTO numbering(pos, revision, body) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING", &[text(pos), rev, body], why)?;
+                once(
+                    "INSERT INTO numbering(pos, revision, body) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                    &[text(pos), rev, body],
+                    why,
+                )?;
             } else {
                 once(
                     "UPDATE numbering SET revision = ?2, body = ?3 WHERE pos = ?1 AND revision = ?4",
@@ -194,38 +206,61 @@ pub(crate) fn perform(sql: &mut dyn Sql, write: &Write) -> Result<(), StoreError
                 )?;
             }
         }
-        Write::InsertSale { sale } => once(
-            "INSERT INTO sales(pos, id_ticket_entete, revision, body) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
-            &[text(pos), text(&sale.id_ticket_entete), int(sale.revision), json(sale)?],
-            format!("sale {} exists", sale.id_ticket_entete),
-        )?,
+        Write::InsertSale { sale } => {
+            insert_keyed(sql, SALES, pos, &sale.id_ticket_entete, sale.revision, json(sale)?)?
+        }
         Write::UpdateSale { sale, expected_revision } => {
-            let why = format!("sale {} is not at revision {expected_revision}", sale.id_ticket_entete);
-            if sale.revision != expected_revision + 1 {
-                return conflict(why);
-            }
-            once(
-                "UPDATE sales SET revision = ?3, body = ?4 WHERE pos = ?1 AND id_ticket_entete = ?2 AND revision = ?5",
-                &[text(pos), text(&sale.id_ticket_entete), int(sale.revision), json(sale)?, int(*expected_revision)],
-                why,
-            )?
+            update_keyed(sql, SALES, pos, &sale.id_ticket_entete, sale.revision, *expected_revision, json(sale)?)?
         }
-        Write::InsertOrder { order } => once(
-            "INSERT INTO web_orders(pos, client_order_id, revision, body) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
-            &[text(pos), text(&order.client_order_id), int(order.revision), json(order)?],
-            format!("order {} exists", order.client_order_id),
-        )?,
+        Write::InsertOrder { order } => {
+            insert_keyed(sql, ORDERS, pos, &order.client_order_id, order.revision, json(order)?)?
+        }
         Write::UpdateOrder { order, expected_revision } => {
-            let why = format!("order {} is not at revision {expected_revision}", order.client_order_id);
-            if order.revision != expected_revision + 1 {
-                return conflict(why);
-            }
-            once(
-                "UPDATE web_orders SET revision = ?3, body = ?4 WHERE pos = ?1 AND client_order_id = ?2 AND revision = ?5",
-                &[text(pos), text(&order.client_order_id), int(order.revision), json(order)?, int(*expected_revision)],
-                why,
-            )?
+            update_keyed(sql, ORDERS, pos, &order.client_order_id, order.revision, *expected_revision, json(order)?)?
         }
+    }
+    Ok(())
+}
+
+/// A table of records kept by key with a revision: its name, its key column, what a record is.
+type Keyed = (&'static str, &'static str, &'static str);
+const SALES: Keyed = ("sales", "id_ticket_entete", "sale");
+const ORDERS: Keyed = ("web_orders", "client_order_id", "order");
+
+/// Inserts a record under a key no record holds yet.
+fn insert_keyed(
+    sql: &mut dyn Sql,
+    (table, key_column, what): Keyed,
+    pos: &str,
+    key: &str,
+    revision: u64,
+    body: Cell,
+) -> Result<(), StoreError> {
+    let insert = format!(
+        "INSERT INTO {table}(pos, {key_column}, revision, body) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING"
+    );
+    if sql.execute(&insert, &[text(pos), text(key), int(revision), body])? != 1 {
+        return conflict(format!("{what} {key} exists"));
+    }
+    Ok(())
+}
+
+/// Replaces the record at `expected` by its next revision.
+fn update_keyed(
+    sql: &mut dyn Sql,
+    (table, key_column, what): Keyed,
+    pos: &str,
+    key: &str,
+    revision: u64,
+    expected: u64,
+    body: Cell,
+) -> Result<(), StoreError> {
+    let update =
+        format!("UPDATE {table} SET revision = ?3, body = ?4 WHERE pos = ?1 AND {key_column} = ?2 AND revision = ?5");
+    if revision != expected + 1
+        || sql.execute(&update, &[text(pos), text(key), int(revision), body, int(expected)])? != 1
+    {
+        return conflict(format!("{what} {key} is not at revision {expected}"));
     }
     Ok(())
 }
@@ -240,8 +275,11 @@ fn append(sql: &mut dyn Sql, table: &str, pos: &str, sequence: u64, body: Cell) 
     if sequence != last + 1 {
         return conflict(format!("{table}: record {sequence} after {last}"));
     }
-    sql.execute(&format!("INSERT INTO {table}(pos, sequence, body) VALUES (?1, ?2, ?3)"), &[text(pos), int(sequence), body])
-        .map(drop)
+    sql.execute(
+        &format!("INSERT INTO {table}(pos, sequence, body) VALUES (?1, ?2, ?3)"),
+        &[text(pos), int(sequence), body],
+    )
+    .map(drop)
 }
 
 fn status(s: Status) -> &'static str {

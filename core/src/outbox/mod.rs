@@ -104,6 +104,6 @@ pub use view::{QueueView, TicketSummary};
 pub use write::{Commit, Dispatch, Write};
 
 #[cfg(test)]
-pub(crate) mod tests;
-#[cfg(test)]
 pub(crate) mod shared_tests;
+#[cfg(test)]
+pub(crate) mod tests;

@@ -99,6 +99,26 @@ pub(crate) fn retrying<T, Q, E>(
     }
 }
 
+/// [`SendQueue::claim`] of a queue over a store: the store's claim, then what other processes
+/// stored (`reload`) when the store is shared; the claim given back if that reload fails.
+pub(crate) fn claim_then_reload<Q, S: OutboxStore>(
+    queue: &mut Q,
+    store: fn(&mut Q) -> &mut S,
+    point_of_sale: PointOfSale,
+    reload: impl FnOnce(&mut Q) -> Result<(), OutboxError>,
+) -> Result<bool, OutboxError> {
+    if !store(queue).claim_sender(point_of_sale)? {
+        return Ok(false);
+    }
+    if store(queue).shared() {
+        if let Err(e) = reload(queue) {
+            store(queue).release_sender(point_of_sale)?;
+            return Err(e);
+        }
+    }
+    Ok(true)
+}
+
 pub(crate) fn is_conflict(e: &OutboxError) -> bool {
     matches!(e, OutboxError::Store(StoreError::Conflict(_)))
 }
@@ -152,16 +172,7 @@ impl<S: OutboxStore> SendQueue for DurableOutbox<S> {
 
     fn claim(&mut self) -> Result<bool, OutboxError> {
         let pos = self.outbox.point_of_sale();
-        if !self.store.claim_sender(pos)? {
-            return Ok(false);
-        }
-        if self.store.shared() {
-            if let Err(e) = self.reload() {
-                self.store.release_sender(pos)?;
-                return Err(e);
-            }
-        }
-        Ok(true)
+        claim_then_reload(self, |q| &mut q.store, pos, Self::reload)
     }
 
     fn release(&mut self) -> Result<(), OutboxError> {

@@ -10,7 +10,7 @@ use super::till::{Resolution, SaleInput, Settlement, Till, TillCommit};
 use super::web_order::{OrderInput, WebOrderRecord};
 use crate::api::execution::{Delivered, ExecutorError};
 use crate::journal::Period;
-use crate::outbox::store::{is_conflict, retrying};
+use crate::outbox::store::{claim_then_reload, is_conflict, retrying};
 use crate::outbox::{
     Commit, Dispatch, EpochMillis, Outbox, OutboxError, OutboxPolicy, OutboxStore, QueueView, SendOutcome, SendQueue,
 };
@@ -237,16 +237,7 @@ impl<S: OutboxStore> SendQueue for DurableTill<S> {
 
     fn claim(&mut self) -> Result<bool, OutboxError> {
         let pos = self.till.point_of_sale();
-        if !self.store.claim_sender(pos)? {
-            return Ok(false);
-        }
-        if self.store.shared() {
-            if let Err(e) = self.reload() {
-                self.store.release_sender(pos)?;
-                return Err(reload_error(e));
-            }
-        }
-        Ok(true)
+        claim_then_reload(self, |q| &mut q.store, pos, |q| q.reload().map_err(reload_error))
     }
 
     fn release(&mut self) -> Result<(), OutboxError> {
