@@ -19,6 +19,8 @@ use std::process::ExitCode;
 pub enum JournalCommand {
     /// Verify a signed journal archive (exit 0 verifies, 1 broken, 2 unreadable).
     Verify(Args),
+    /// Export a Node server's till journal (SQLite file or PostgreSQL) as a signed archive.
+    Export(crate::journal_export::Args),
 }
 
 #[derive(clap::Args)]
@@ -47,6 +49,7 @@ struct JsonReport<'a> {
 pub fn run(command: &JournalCommand) -> ExitCode {
     match command {
         JournalCommand::Verify(args) => verify(args),
+        JournalCommand::Export(args) => crate::journal_export::run(args),
     }
 }
 

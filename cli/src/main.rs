@@ -6,6 +6,7 @@ mod demo_errors;
 mod demo_routes;
 mod demo_shop;
 mod demo_static;
+mod journal_export;
 mod journal_verify;
 mod sandbox_cmd;
 mod ticket_check;

@@ -25,13 +25,9 @@ pub mod izly_pos;
 pub mod js;
 pub mod js_value;
 pub mod outbox;
-pub mod outbox_postgres;
-pub mod outbox_sqlite;
 pub mod reference;
-pub mod store_sql;
 pub mod till;
 pub mod till_orders;
-pub mod till_store;
 pub mod tray;
 
 use napi_derive::napi;

@@ -1,14 +1,16 @@
-//! `TicketOutbox`: a till back end's durable ticket queue, in a SQLite file. Core's outbox
-//! decides everything (what is written, in which order, what is sent when, what an answer
-//! means); this binding performs its commits in SQLite ([`crate::outbox_sqlite`]) and its sends
-//! with the native executor. A ticket is journaled and stored before it can be sent, marked
+//! `TicketOutbox`: a till back end's durable ticket queue, in a SQLite file or a PostgreSQL
+//! database (`crous_till_store`). Core's outbox decides everything (what is written, in which
+//! order, what is sent when, what an answer means); this binding performs its commits in the
+//! store and its sends with the native executor. A ticket is journaled and stored before it can be sent, marked
 //! `sending` (and that stored) before the request leaves, and stored `delivered` on a 201 or
 //! 409, so a killed process loses nothing and, restarted, sends nothing twice.
 
 use crate::crous::Crous;
 use crate::js::{from_js, promise, settled, sync, to_js, Failure, Outcome};
 use crate::reference::Reference;
-use crate::till_store::TillStore;
+use crous_till_store::export::export_to_file;
+use crous_till_store::TillStore;
+use std::path::Path;
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::client::CrousClient;
 use crous_till_core::journal::Period;
@@ -102,6 +104,18 @@ impl TicketOutbox {
                 to_js(&outbox.view(now()))
             });
         settled(env, closed)
+    }
+
+    /// Writes the till's journal to `path` as a signed archive (`crous-till journal verify`
+    /// checks it offline), with the till's Ed25519 key kept in `keyFile` (made on first use,
+    /// 0600). A journal that does not verify is not signed (`journal.broken`). Resolves to what
+    /// was written, with the public key to verify it by.
+    #[napi(ts_return_type = "Promise<ExportedArchive>")]
+    pub fn export_archive<'e>(&self, env: &'e Env, path: String, key_file: String) -> napi::Result<PromiseRaw<'e, Value>> {
+        let outbox = lock(&self.outbox);
+        let pos = outbox.outbox().point_of_sale();
+        let written = export_to_file(outbox.store(), pos, Path::new(&key_file), Path::new(&path));
+        settled(env, written.and_then(|w| to_js(&w)))
     }
 
     /// Puts a refused ticket back in the queue once its cause is fixed.

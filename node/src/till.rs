@@ -10,7 +10,9 @@ use crate::izly_pos::IzlyPos;
 use crate::js::{from_js, from_js_opt, promise, settled, sync, to_js, Failure, Outcome};
 use crate::outbox::{lock, now, pump_once, Sender};
 use crate::reference::Reference;
-use crate::till_store::TillStore;
+use crous_till_store::export::export_to_file;
+use crous_till_store::TillStore;
+use std::path::Path;
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::api::izly_pay::IzlyPayApi;
 use crous_till_core::client::{self, EsipayClient, IzlyPosClient};
@@ -272,5 +274,16 @@ impl Till {
                 to_js(&till.view(now()))
             });
         settled(env, closed)
+    }
+
+    /// Writes the till's journal (its sales and closures, chained) to `path` as a signed archive
+    /// (`crous-till journal verify` checks it offline), with the till's Ed25519 key kept in
+    /// `keyFile` (made on first use, 0600). A journal that does not verify is not signed
+    /// (`journal.broken`). Resolves to what was written, with the public key to verify it by.
+    #[napi(ts_return_type = "Promise<ExportedArchive>")]
+    pub fn export_archive<'e>(&self, env: &'e Env, path: String, key_file: String) -> napi::Result<PromiseRaw<'e, Value>> {
+        let till = lock(&self.till);
+        let written = export_to_file(till.store(), till.till().point_of_sale(), Path::new(&key_file), Path::new(&path));
+        settled(env, written.and_then(|w| to_js(&w)))
     }
 }

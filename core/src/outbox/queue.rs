@@ -62,6 +62,19 @@ pub struct Outbox {
     version: u64,
 }
 
+/// The stored journal, verified against its head marker ([`Journal::restore`]); its first
+/// finding when it does not verify.
+pub(crate) fn restore_journal(
+    point_of_sale: PointOfSale,
+    entries: Vec<JournalEntry>,
+    closures: Vec<crate::journal::Closure>,
+    head: Option<&Head>,
+) -> Result<Journal, OutboxError> {
+    Journal::restore(point_of_sale, entries, closures, head).map_err(|report| {
+        OutboxError::JournalBroken(report.first().map_or_else(|| "unknown".into(), |f| f.to_string()))
+    })
+}
+
 /// idTicketEntete as a number: specs 001, "un numéro unique et séquentiel par point de vente".
 pub(crate) fn ticket_number(id: &str) -> Result<u64, OutboxError> {
     if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
@@ -133,10 +146,7 @@ impl Outbox {
     /// marker ([`Journal::restore`]), then [`Outbox::restore_with_journal`]. What a restart does,
     /// for synchronous stores ([`super::DurableOutbox::open`]) and asynchronous ones alike.
     pub fn open(point_of_sale: PointOfSale, policy: OutboxPolicy, snapshot: Snapshot) -> Result<Self, OutboxError> {
-        let journal = Journal::restore(point_of_sale, snapshot.journal, snapshot.closures, snapshot.head.as_ref())
-            .map_err(|report| {
-                OutboxError::JournalBroken(report.first().map_or_else(|| "unknown".into(), |f| f.to_string()))
-            })?;
+        let journal = restore_journal(point_of_sale, snapshot.journal, snapshot.closures, snapshot.head.as_ref())?;
         Outbox::restore_with_journal(policy, snapshot.rows, &journal)
     }
 

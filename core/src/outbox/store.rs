@@ -13,7 +13,8 @@ use super::policy::OutboxPolicy;
 use super::queue::Outbox;
 use super::view::QueueView;
 use super::write::{Commit, Dispatch, Write};
-use crate::journal::{Closure, Head, JournalEntry, Period};
+use super::queue::restore_journal;
+use crate::journal::{Archive, ArchiveError, Closure, Head, JournalEntry, Period, TillKey};
 use crate::point_of_sale::PointOfSale;
 use crate::sale::{NumberingRecord, SaleRecord, WebOrderRecord};
 use crate::ticket::Ticket;
@@ -117,6 +118,22 @@ pub(crate) fn claim_then_reload<Q, S: OutboxStore>(
         }
     }
     Ok(true)
+}
+
+/// The signed archive of the journal `store` holds for `point_of_sale` (art. 286 I-3° bis CGI:
+/// the records leave the till in a form anyone can check offline with the till's public key,
+/// `crous-till journal verify`). The stored journal is verified first: a broken one is not signed.
+pub fn export_archive<S: OutboxStore + ?Sized>(
+    store: &S,
+    point_of_sale: PointOfSale,
+    key: &TillKey,
+) -> Result<Archive, OutboxError> {
+    let snapshot = store.load(point_of_sale)?;
+    let journal = restore_journal(point_of_sale, snapshot.journal, snapshot.closures, snapshot.head.as_ref())?;
+    journal.export(key).map_err(|e| match e {
+        ArchiveError::Canonical(c) => OutboxError::Canonical(c),
+        other => OutboxError::Corrupt(other.to_string()),
+    })
 }
 
 pub(crate) fn is_conflict(e: &OutboxError) -> bool {

@@ -438,3 +438,17 @@ fn delivered_rows_are_pruned_but_never_journaled_or_sent_again() {
     assert!(matches!(outbox.enqueue(tickets[2].clone(), T0), Err(OutboxError::TicketIdNotAfterLast { .. })));
     assert_eq!(outbox.outbox().next_to_send(u64::MAX), Next::Idle);
 }
+
+#[test]
+fn the_stored_journal_exports_as_a_signed_archive_and_a_broken_one_does_not() {
+    let (mut outbox, _) = with_tickets(3);
+    outbox.close("2026-11-23".parse().unwrap()).unwrap();
+    let key = crate::journal::TillKey::from_seed([7; 32]);
+    let archive = export_archive(outbox.store(), POS, &key).unwrap();
+    assert_eq!((archive.entries.len(), archive.closures.len()), (3, 1));
+    assert!(archive.verify(Some(&key.public_key())).is_ok());
+    // An amount changed in the store: the journal no longer verifies, nothing is signed.
+    let payments = outbox.store_mut().journal_mut(POS)[1].ticket.liste_reglements.as_mut().unwrap();
+    payments[0].montant = Some(crate::Decimal::ONE);
+    assert!(matches!(export_archive(outbox.store(), POS, &key), Err(OutboxError::JournalBroken(_))));
+}

@@ -14,7 +14,7 @@ export const root = join(here, "..", "..", "..");
 export const addon = createRequire(import.meta.url)(join(root, "node", "index.js"));
 
 /** The CLI binary: $CROUS_TILL_BIN, else target/debug or target/release. */
-function cliBinary() {
+export function cliBinary() {
   const candidates = [process.env.CROUS_TILL_BIN, join(root, "target/debug/crous-till"), join(root, "target/release/crous-till")];
   const found = candidates.find((p) => p && existsSync(p));
   if (!found) throw new Error("crous-till CLI not built: cargo build -p crous-till-cli");

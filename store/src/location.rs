@@ -2,8 +2,8 @@
 //! for one process, or a PostgreSQL database (`postgres://…` / `postgresql://…`) that several
 //! server processes share.
 
-use crate::outbox_postgres::PgStore;
-use crate::outbox_sqlite::SqliteStore;
+use crate::postgres::PgStore;
+use crate::sqlite::SqliteStore;
 use crous_till_core::journal::JournalEntry;
 use crous_till_core::outbox::{OutboxStore, Snapshot, StoreError, Write};
 use crous_till_core::point_of_sale::PointOfSale;

@@ -1,6 +1,6 @@
 //! PostgreSQL storage for the till, for several servers sharing one queue (a web shop or a
 //! ticket concentrator running several Node processes): the tables and writes of SQLite
-//! ([`crate::store_sql`]), one transaction per commit, and what several writers need on top:
+//! ([`crate::sql`]), one transaction per commit, and what several writers need on top:
 //!
 //! - **one sender per till**: a drain locks the till's `till_senders` row `FOR UPDATE SKIP
 //!   LOCKED` in a transaction it keeps open on a second connection while it sends; another
@@ -19,7 +19,7 @@
 //! thread a job and wait for the answer, as a SQLite call waits for the disk. Connections are
 //! plain TCP (no TLS): keep the database on loopback or a private network.
 
-use crate::store_sql::{self, failed, Cell, Sql};
+use crate::sql::{self, failed, Cell, Sql};
 use crous_till_core::outbox::{OutboxStore, Snapshot, StoreError, Write};
 use crous_till_core::point_of_sale::PointOfSale;
 use postgres::types::{ToSql, Type};
@@ -69,7 +69,7 @@ impl PgStore {
         // Several processes may start at once: one creates the tables, the others wait for it.
         let mut tx = client.transaction().map_err(failed)?;
         tx.execute("SELECT pg_advisory_xact_lock(727465)", &[]).map_err(failed)?;
-        for table in store_sql::TABLES {
+        for table in sql::TABLES {
             tx.batch_execute(table).map_err(failed)?;
         }
         tx.commit().map_err(failed)?;
@@ -111,8 +111,8 @@ impl OutboxStore for PgStore {
                 .read_only(true)
                 .start()
                 .map_err(failed)?;
-            let snapshot = store_sql::load(&mut tx, point_of_sale)?;
-            let version = store_sql::journal_version(&mut tx, &pos)?;
+            let snapshot = sql::load(&mut tx, point_of_sale)?;
+            let version = sql::journal_version(&mut tx, &pos)?;
             tx.commit().map_err(failed)?;
             session.seen.insert(pos, version);
             Ok(snapshot)
@@ -122,7 +122,7 @@ impl OutboxStore for PgStore {
     fn commit(&mut self, writes: &[Write]) -> Result<(), StoreError> {
         let writes = writes.to_vec();
         self.run(move |session| {
-            let journal_pos = writes.iter().find(|w| store_sql::writes_journal(w)).map(|w| w.point_of_sale().app_id());
+            let journal_pos = writes.iter().find(|w| sql::writes_journal(w)).map(|w| w.point_of_sale().app_id());
             let mut tx = session.client.transaction().map_err(failed)?;
             let mut bumped = None;
             if let Some(pos) = journal_pos {
@@ -136,11 +136,11 @@ impl OutboxStore for PgStore {
                         "the journal of {pos} was written by another process (version {stored}, read {seen})"
                     )));
                 }
-                store_sql::bump_journal_version(&mut tx, &pos, stored + 1)?;
+                sql::bump_journal_version(&mut tx, &pos, stored + 1)?;
                 bumped = Some((pos, stored + 1));
             }
             for write in &writes {
-                store_sql::perform(&mut tx, write)?;
+                sql::perform(&mut tx, write)?;
             }
             tx.commit().map_err(failed)?;
             if let Some((pos, version)) = bumped {

@@ -1,11 +1,11 @@
 //! SQLite storage for the till (core's `OutboxStore`): outbox rows, journal entries, closures,
 //! the head marker, the sale engine's sales, web orders and ticket counters of each point of
-//! sale, as core's JSON, in one file (tables and writes: [`crate::store_sql`]). Core plans every
+//! sale, as core's JSON, in one file (tables and writes: [`crate::sql`]). Core plans every
 //! write; this store performs a commit's writes in ONE transaction (`BEGIN IMMEDIATE`, which
 //! also makes a second process wait its turn), checking each write's precondition, all or none.
-//! One process per file: several servers share a PostgreSQL store ([`crate::outbox_postgres`]).
+//! One process per file: several servers share a PostgreSQL store ([`crate::postgres`]).
 
-use crate::store_sql::{self, failed, Cell, Sql};
+use crate::sql::{self, failed, Cell, Sql};
 use crous_till_core::outbox::{OutboxStore, Snapshot, StoreError, Write};
 use crous_till_core::point_of_sale::PointOfSale;
 use rusqlite::types::{ToSqlOutput, ValueRef};
@@ -61,7 +61,7 @@ impl SqliteStore {
         let conn = Connection::open(path).map_err(failed)?;
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(failed)?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;").map_err(failed)?;
-        for table in store_sql::TABLES {
+        for table in sql::TABLES {
             conn.execute_batch(table).map_err(failed)?;
         }
         Ok(SqliteStore { conn })
@@ -73,14 +73,14 @@ impl OutboxStore for SqliteStore {
         // One read transaction: one consistent view of every table.
         let tx = self.conn.unchecked_transaction().map_err(failed)?;
         let mut conn: &Connection = &tx;
-        store_sql::load(&mut conn, point_of_sale)
+        sql::load(&mut conn, point_of_sale)
     }
 
     fn commit(&mut self, writes: &[Write]) -> Result<(), StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(failed)?;
         let mut conn: &Connection = &tx;
         for write in writes {
-            store_sql::perform(&mut conn, write)?;
+            sql::perform(&mut conn, write)?;
         }
         // Dropping the transaction on an error above rolls every write back.
         tx.commit().map_err(failed)

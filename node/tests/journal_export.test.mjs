@@ -1,0 +1,86 @@
+// The journal leaves the server as a signed archive (art. 286 I-3° bis CGI): `exportArchive` on a
+// till and on an outbox, and `crous-till journal export` reading the same store, each checked by
+// `crous-till journal verify` with the till's public key; the key file is the till's, 0600.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startSandbox, addon, cliBinary } from "./support/sandbox.mjs";
+import { freshDatabase } from "./support/postgres.mjs";
+
+const DAY = "2026-11-23";
+const sale = { versionLogiciel: "t", idLogiciel: 39, idTypeDistribution: 1, soldAt: `${DAY}T12:05:00+01:00` };
+let sandbox;
+before(async () => (sandbox = await startSandbox()));
+after(async () => sandbox?.stop());
+
+const crousOf = async (till) => {
+  const crous = new addon.Crous({ environment: sandbox.baseUrl, pointOfSale: till.point_of_sale, installationKey: till.installation_key, software: "t" });
+  return { crous, reference: await crous.referenceData() };
+};
+const cli = (...args) => spawnSync(cliBinary(), ["journal", ...args], { encoding: "utf8" });
+
+test("a till's day exports as an archive its public key verifies, from the addon and from the CLI", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "crous-till-export-"));
+  const fixture = sandbox.fixtures.crous.restaurants[0].tills[0];
+  const { crous, reference } = await crousOf(fixture);
+  const store = join(dir, "till.sqlite3");
+  const till = crous.openTill(store, reference);
+  till.setEsipay(new addon.Esipay({ environment: sandbox.baseUrl, uuid: sandbox.fixtures.esipay.enterprises[0].uuid }));
+  const card = { number: sandbox.fixtures.esipay.cards[0].number, month: 12, year: 2030 };
+  for (let i = 0; i < 2; i++) {
+    const order = await till.begin({ cart: [{ codeArticle: 100, quantite: 1 + i }], profile: { codeSociete: 8000, tarif: 1 }, method: { type: "esipay" }, sale });
+    await till.record(order.idTicketEntete, await till.pay(order.idTicketEntete, card));
+  }
+  await till.close(DAY);
+
+  const keyFile = join(dir, "till.key");
+  const exported = await till.exportArchive(join(dir, "day.json"), keyFile);
+  assert.deepEqual({ ...exported, publicKey: undefined }, { path: join(dir, "day.json"), pointOfSale: fixture.point_of_sale, publicKey: undefined, entries: 2, closures: 1 });
+  assert.match(exported.publicKey, /^[0-9a-f]{64}$/);
+  assert.equal(statSync(keyFile).mode & 0o777, 0o600, "the key file is its owner's only");
+  const verified = cli("verify", "--public-key", exported.publicKey, exported.path);
+  assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+
+  // The CLI reads the same store with the same key: the same archive, the same key.
+  const out = join(dir, "from-cli.json");
+  const exportedByCli = cli("export", "--store", store, "--pos", fixture.point_of_sale, "--key", keyFile, out);
+  assert.equal(exportedByCli.status, 0, exportedByCli.stderr);
+  assert.match(exportedByCli.stdout, new RegExp(`2 entries, 1 closures, signed by Ed25519 key ${exported.publicKey}`));
+  assert.deepEqual(JSON.parse(readFileSync(out, "utf8")), JSON.parse(readFileSync(exported.path, "utf8")));
+
+  // An amount changed in the archive is named by the verifier.
+  const archive = JSON.parse(readFileSync(out, "utf8"));
+  archive.entries[1].ticket.listeReglements[0].montant = 0.01;
+  writeFileSync(out, JSON.stringify(archive));
+  const broken = cli("verify", "--public-key", exported.publicKey, out);
+  assert.equal(broken.status, 1);
+  assert.match(broken.stdout, /^BROKEN: /);
+});
+
+test("an outbox on PostgreSQL exports too; a bad key file or store is a coded error and writes nothing", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "crous-till-export-"));
+  const fixture = sandbox.fixtures.crous.restaurants[0].tills[1];
+  const { crous, reference } = await crousOf(fixture);
+  const url = freshDatabase();
+  const outbox = crous.openOutbox(url, reference);
+  const pricedCart = reference.priceCart([{ codeArticle: 100, quantite: 1 }], { codeSociete: 8000, tarif: 1 }, DAY);
+  await outbox.enqueue(reference.buildTicket({ numbering: { lastIdTicketEntete: 0, day: null, daySequence: 0 }, sale, pricedCart, payment: { type: "carteBancaire" } }).ticket);
+  const keyFile = join(dir, "till.key");
+  const exported = await outbox.exportArchive(join(dir, "a.json"), keyFile);
+  assert.equal(exported.entries, 1);
+  const fromCli = cli("export", "--store", url, "--pos", fixture.point_of_sale, "--key", keyFile, join(dir, "b.json"));
+  assert.equal(fromCli.status, 0, fromCli.stderr);
+  assert.equal(cli("verify", "--public-key", exported.publicKey, join(dir, "b.json")).status, 0);
+
+  const exposed = join(dir, "exposed.key");
+  writeFileSync(exposed, `${"ab".repeat(32)}\n`, { mode: 0o644 });
+  await assert.rejects(outbox.exportArchive(join(dir, "c.json"), exposed), (e) => e.code === "journal.key_file" && /0600/.test(e.message));
+  const badStore = cli("export", "--store", "postgres://till:s3cret@127.0.0.1:1/none", "--pos", fixture.point_of_sale, "--key", keyFile, join(dir, "d.json"));
+  assert.equal(badStore.status, 2);
+  assert.match(badStore.stderr, /^error: outbox.store_failed/);
+  assert.doesNotMatch(badStore.stderr, /s3cret/);
+  assert.equal(cli("export", "--store", url, "--pos", "5-1-9", "--key", keyFile, join(dir, "e.json")).status, 2);
+});

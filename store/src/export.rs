@@ -1,0 +1,47 @@
+//! A till's journal written out as the signed archive `crous-till journal verify` reads: what the
+//! Node addon's `exportArchive` and `crous-till journal export` both do. The archive is written
+//! to a temporary file next to `out` and renamed over it, so a reader never sees half a file.
+
+use crate::key_file::{self, KeyFileError};
+use crous_till_core::client::Failure;
+use crous_till_core::outbox::{export_archive, OutboxError, OutboxStore};
+use crous_till_core::point_of_sale::PointOfSale;
+use serde::Serialize;
+use std::path::Path;
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedArchive {
+    pub path: String,
+    pub point_of_sale: String,
+    /// The till's Ed25519 public key (64 hex digits), for `crous-till journal verify --public-key`.
+    pub public_key: String,
+    pub entries: usize,
+    pub closures: usize,
+}
+
+/// Exports `point_of_sale`'s journal from `store` to `out`, signed with the key in `key_file`
+/// (made on first use). Errors carry core's codes: `journal.broken` for a journal that does not
+/// verify (nothing is signed), `journal.key_file` for the key, `journal.export_failed` for the
+/// file.
+pub fn export_to_file<S: OutboxStore + ?Sized>(
+    store: &S,
+    point_of_sale: PointOfSale,
+    key_file: &Path,
+    out: &Path,
+) -> Result<ExportedArchive, Failure> {
+    let key = key_file::load_or_create(key_file).map_err(|e: KeyFileError| Failure::new("journal.key_file", e.to_string()))?;
+    let archive = export_archive(store, point_of_sale, &key).map_err(|e: OutboxError| Failure::of(&e))?;
+    let written = |e: std::io::Error| Failure::new("journal.export_failed", format!("{}: {e}", out.display()));
+    let partial = out.with_extension("partial");
+    std::fs::write(&partial, archive.to_json_pretty()).map_err(written)?;
+    std::fs::rename(&partial, out).map_err(written)?;
+    Ok(ExportedArchive {
+        path: out.display().to_string(),
+        point_of_sale: point_of_sale.app_id(),
+        public_key: key.public_key_hex(),
+        entries: archive.entries.len(),
+        closures: archive.closures.len(),
+    })
+}
