@@ -12,7 +12,7 @@
 use crous_till_core::journal::hash::from_hex;
 use crous_till_core::journal::{Archive, Finding, Report};
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(clap::Subcommand)]
@@ -21,6 +21,8 @@ pub enum JournalCommand {
     Verify(Args),
     /// Export a Node server's till journal (SQLite file or PostgreSQL) as a signed archive.
     Export(crate::journal_export::Args),
+    /// Write the Z report of every closure of a verified archive as a printable HTML page.
+    Report(crate::journal_report::Args),
 }
 
 #[derive(clap::Args)]
@@ -50,16 +52,18 @@ pub fn run(command: &JournalCommand) -> ExitCode {
     match command {
         JournalCommand::Verify(args) => verify(args),
         JournalCommand::Export(args) => crate::journal_export::run(args),
+        JournalCommand::Report(args) => crate::journal_report::run(args),
     }
 }
 
-fn read(args: &Args) -> Result<(Archive, Option<[u8; 32]>), String> {
-    let trusted = match &args.public_key {
+/// Reads an archive file, and the trusted key when one is given (64 hex digits).
+pub(crate) fn read_archive(file: &Path, public_key: Option<&str>) -> Result<(Archive, Option<[u8; 32]>), String> {
+    let trusted = match public_key {
         None => None,
         Some(hex) => Some(from_hex::<32>(hex).ok_or_else(|| format!("--public-key is not 64 hex digits: {hex:?}"))?),
     };
-    let path = args.archive.display();
-    let text = std::fs::read_to_string(&args.archive).map_err(|e| format!("cannot read archive {path}: {e}"))?;
+    let path = file.display();
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read archive {path}: {e}"))?;
     let mut de = serde_json::Deserializer::from_str(&text);
     let archive: Archive = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let at = e.path().to_string();
@@ -70,7 +74,7 @@ fn read(args: &Args) -> Result<(Archive, Option<[u8; 32]>), String> {
 }
 
 fn verify(args: &Args) -> ExitCode {
-    let (archive, trusted) = match read(args) {
+    let (archive, trusted) = match read_archive(&args.archive, args.public_key.as_deref()) {
         Ok(read) => read,
         Err(message) => {
             eprintln!("error: {message}");

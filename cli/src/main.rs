@@ -7,9 +7,11 @@ mod demo_routes;
 mod demo_shop;
 mod demo_static;
 mod journal_export;
+mod journal_report;
 mod journal_verify;
 mod sandbox_cmd;
 mod ticket_check;
+mod z_report_html;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

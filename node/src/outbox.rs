@@ -8,19 +8,19 @@
 use crate::crous::Crous;
 use crate::js::{from_js, promise, settled, sync, to_js, Failure, Outcome};
 use crate::reference::Reference;
-use crous_till_store::export::export_to_file;
-use crous_till_store::TillStore;
-use std::path::Path;
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::client::CrousClient;
 use crous_till_core::journal::Period;
 use crous_till_core::outbox::{Drain, DrainStep, DurableOutbox, OutboxPolicy, SendQueue};
 use crous_till_core::reference::ReferenceData;
 use crous_till_core::ticket::Ticket;
+use crous_till_store::export::export_to_file;
+use crous_till_store::TillStore;
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::Env;
 use napi_derive::napi;
 use serde_json::Value;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -111,7 +111,12 @@ impl TicketOutbox {
     /// 0600). A journal that does not verify is not signed (`journal.broken`). Resolves to what
     /// was written, with the public key to verify it by.
     #[napi(ts_return_type = "Promise<ExportedArchive>")]
-    pub fn export_archive<'e>(&self, env: &'e Env, path: String, key_file: String) -> napi::Result<PromiseRaw<'e, Value>> {
+    pub fn export_archive<'e>(
+        &self,
+        env: &'e Env,
+        path: String,
+        key_file: String,
+    ) -> napi::Result<PromiseRaw<'e, Value>> {
         let outbox = lock(&self.outbox);
         let pos = outbox.outbox().point_of_sale();
         let written = export_to_file(outbox.store(), pos, Path::new(&key_file), Path::new(&path));

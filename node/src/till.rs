@@ -10,9 +10,6 @@ use crate::izly_pos::IzlyPos;
 use crate::js::{from_js, from_js_opt, promise, settled, sync, to_js, Failure, Outcome};
 use crate::outbox::{lock, now, pump_once, Sender};
 use crate::reference::Reference;
-use crous_till_store::export::export_to_file;
-use crous_till_store::TillStore;
-use std::path::Path;
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::api::izly_pay::IzlyPayApi;
 use crous_till_core::client::{self, EsipayClient, IzlyPosClient};
@@ -22,10 +19,13 @@ use crous_till_core::reference::ReferenceData;
 use crous_till_core::sale::{
     BankCard, BankCardInput, DurableTill, PaymentOrder, PaymentOutcome, Resolution, SaleInput, SaleRecord, Settlement,
 };
+use crous_till_store::export::export_to_file;
+use crous_till_store::TillStore;
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::Env;
 use napi_derive::napi;
 use serde_json::Value;
+use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
@@ -281,7 +281,12 @@ impl Till {
     /// `keyFile` (made on first use, 0600). A journal that does not verify is not signed
     /// (`journal.broken`). Resolves to what was written, with the public key to verify it by.
     #[napi(ts_return_type = "Promise<ExportedArchive>")]
-    pub fn export_archive<'e>(&self, env: &'e Env, path: String, key_file: String) -> napi::Result<PromiseRaw<'e, Value>> {
+    pub fn export_archive<'e>(
+        &self,
+        env: &'e Env,
+        path: String,
+        key_file: String,
+    ) -> napi::Result<PromiseRaw<'e, Value>> {
         let till = lock(&self.till);
         let written = export_to_file(till.store(), till.till().point_of_sale(), Path::new(&key_file), Path::new(&path));
         settled(env, written.and_then(|w| to_js(&w)))

@@ -1,6 +1,7 @@
 // The journal leaves the server as a signed archive (art. 286 I-3° bis CGI): `exportArchive` on a
 // till and on an outbox, and `crous-till journal export` reading the same store, each checked by
-// `crous-till journal verify` with the till's public key; the key file is the till's, 0600.
+// `crous-till journal verify` with the till's public key; the key file is the till's, 0600; and
+// `crous-till journal report` makes the Z report of a verified archive.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -44,6 +45,17 @@ test("a till's day exports as an archive its public key verifies, from the addon
   const verified = cli("verify", "--public-key", exported.publicKey, exported.path);
   assert.equal(verified.status, 0, verified.stdout + verified.stderr);
 
+  // The Z report of the day, from the verified archive: totals, payments, the hourly chart.
+  const reported = cli("report", "--public-key", exported.publicKey, "--out", join(dir, "z.html"), exported.path);
+  assert.equal(reported.status, 0, reported.stderr);
+  const html = readFileSync(join(dir, "z.html"), "utf8");
+  for (const part of ["Clôture journalière 2026-11-23", "Total (2 tickets)", "Carte bancaire", "Grand total perpétuel", "<svg", "12h : 2 tickets"]) {
+    assert.ok(html.includes(part), `the report shows ${part}`);
+  }
+  const archived = JSON.parse(readFileSync(exported.path, "utf8"));
+  assert.ok(html.includes(archived.closures[0].hash), "the report names the closure's hash");
+  assert.ok(html.includes(`<td>${archived.closures[0].totals.totalTtc.toFixed(2)}</td>`), "the day's TTC total, to the cent");
+
   // The CLI reads the same store with the same key: the same archive, the same key.
   const out = join(dir, "from-cli.json");
   const exportedByCli = cli("export", "--store", store, "--pos", fixture.point_of_sale, "--key", keyFile, out);
@@ -58,6 +70,9 @@ test("a till's day exports as an archive its public key verifies, from the addon
   const broken = cli("verify", "--public-key", exported.publicKey, out);
   assert.equal(broken.status, 1);
   assert.match(broken.stdout, /^BROKEN: /);
+  const refused = cli("report", "--out", join(dir, "broken.html"), out);
+  assert.equal(refused.status, 1, "no report from an archive that does not verify");
+  assert.match(refused.stderr, /does not verify/);
 });
 
 test("an outbox on PostgreSQL exports too; a bad key file or store is a coded error and writes nothing", async () => {

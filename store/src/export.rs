@@ -31,7 +31,8 @@ pub fn export_to_file<S: OutboxStore + ?Sized>(
     key_file: &Path,
     out: &Path,
 ) -> Result<ExportedArchive, Failure> {
-    let key = key_file::load_or_create(key_file).map_err(|e: KeyFileError| Failure::new("journal.key_file", e.to_string()))?;
+    let key = key_file::load_or_create(key_file)
+        .map_err(|e: KeyFileError| Failure::new("journal.key_file", e.to_string()))?;
     let archive = export_archive(store, point_of_sale, &key).map_err(|e: OutboxError| Failure::of(&e))?;
     let written = |e: std::io::Error| Failure::new("journal.export_failed", format!("{}: {e}", out.display()));
     let partial = out.with_extension("partial");

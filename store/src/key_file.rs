@@ -31,7 +31,8 @@ pub fn load_or_create(path: &Path) -> Result<TillKey, KeyFileError> {
     match create_owner_only(path) {
         Ok(mut file) => {
             let mut seed = [0u8; 32];
-            getrandom::getrandom(&mut seed).map_err(|e| KeyFileError::Unreadable { path: shown.clone(), reason: e.to_string() })?;
+            getrandom::getrandom(&mut seed)
+                .map_err(|e| KeyFileError::Unreadable { path: shown.clone(), reason: e.to_string() })?;
             file.write_all(format!("{}\n", to_hex(&seed)).as_bytes()).map_err(unreadable)?;
             file.sync_all().map_err(unreadable)?;
             Ok(TillKey::from_seed(seed))
@@ -83,7 +84,11 @@ mod tests {
     use std::os::unix::fs::PermissionsExt;
 
     fn dir() -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("crous-till-key-{}-{:?}", std::process::id(), std::thread::current().id()));
+        let dir = std::env::temp_dir().join(format!(
+            "crous-till-key-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
         fs::create_dir_all(&dir).unwrap();
         dir
     }

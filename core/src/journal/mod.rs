@@ -35,6 +35,7 @@ pub mod memory;
 pub mod period;
 pub mod totals;
 pub mod verify;
+pub mod z_report;
 
 pub use archive::{Archive, ArchiveError, ArchiveSignature, TillKey};
 pub use closure::{close_period, CloseError, Closure, ClosureState};
@@ -45,6 +46,7 @@ pub use memory::Journal;
 pub use period::{business_day, ClosureKind, Period};
 pub use totals::{PaymentTotal, Totals, VatRateTotal};
 pub use verify::{verify, Chain, Finding, Report, Witness};
+pub use z_report::{HourTotal, ZReport, ZReportError};
 
 /// The record format this code writes and verifies, stored in every entry, closure and head.
 pub const FORMAT_VERSION: u32 = 1;
