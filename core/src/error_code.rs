@@ -310,6 +310,7 @@ impl ErrorCode for crate::outbox::OutboxError {
             OutboxError::ClosureEntries { .. } => "outbox.closure_entries_mismatch",
             OutboxError::Corrupt(_) => "outbox.corrupt",
             OutboxError::JournalBroken(_) => "journal.broken",
+            OutboxError::Archive(_) => "journal.bad_signature",
             OutboxError::Store(e) => e.code(),
         }
     }

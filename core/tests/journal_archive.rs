@@ -104,3 +104,26 @@ fn another_format_is_not_checked() {
     assert!(matches!(Archive::from_json(&archive.to_json_pretty()), Err(ArchiveError::Format { version: 2, .. })));
     assert!(matches!(Archive::from_json("{}"), Err(ArchiveError::Json(_))));
 }
+
+#[test]
+fn a_signature_made_outside_core_completes_the_archive_and_a_wrong_one_is_refused() {
+    // A browser's WebCrypto key signs the message core gives; here a key core does not hold.
+    use ed25519_dalek::{Signer, SigningKey};
+    let outside = SigningKey::from_bytes(&[5; 32]);
+    let unsigned = open_journal().unsigned_archive();
+    let signature = outside.sign(&unsigned.message().unwrap()).to_bytes();
+    let public_key = outside.verifying_key().to_bytes();
+    let archive = unsigned.clone().signed(&public_key, &signature).unwrap();
+    assert!(archive.verify(Some(&public_key)).is_ok());
+    assert_eq!(
+        archive,
+        unsigned.clone().sign(&TillKey::from_seed([5; 32])).unwrap(),
+        "the same archive core would sign"
+    );
+    // Another key's signature, or a corrupted one, never becomes an archive.
+    let other = SigningKey::from_bytes(&[6; 32]).verifying_key().to_bytes();
+    assert!(matches!(unsigned.clone().signed(&other, &signature), Err(ArchiveError::BadSignature(_))));
+    let mut corrupted = signature;
+    corrupted[0] ^= 1;
+    assert!(matches!(unsigned.signed(&public_key, &corrupted), Err(ArchiveError::BadSignature(_))));
+}

@@ -119,6 +119,58 @@ pub enum ArchiveError {
     Format { format: String, version: u32 },
     #[error(transparent)]
     Canonical(#[from] super::canonical::CanonicalError),
+    /// A signature made outside core ([`UnsignedArchive::signed`]) does not verify.
+    #[error("the archive's signature is refused: {0}")]
+    BadSignature(&'static str),
+}
+
+/// A journal packed for an archive, waiting for its signature: what a till whose key lives
+/// outside core signs (a browser's non-extractable WebCrypto key signs [`Self::message`], and
+/// [`Self::signed`] checks what came back before it makes the archive).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnsignedArchive {
+    pub head: Head,
+    pub entries: Vec<JournalEntry>,
+    pub closures: Vec<Closure>,
+}
+
+impl UnsignedArchive {
+    /// The bytes to sign with Ed25519 ([`signed_message`] of the head).
+    pub fn message(&self) -> Result<Vec<u8>, ArchiveError> {
+        Ok(signed_message(&self.head)?)
+    }
+
+    /// Signs with a key core holds.
+    pub fn sign(self, key: &TillKey) -> Result<Archive, ArchiveError> {
+        let signature = key.sign_head(&self.head)?;
+        Ok(self.into_archive(signature))
+    }
+
+    /// The archive, with a signature made elsewhere by `public_key`; refused unless it is a
+    /// valid Ed25519 signature of [`Self::message`] by that key (a wrong key or a corrupted
+    /// signature never reaches a file).
+    pub fn signed(self, public_key: &[u8; 32], signature: &[u8; 64]) -> Result<Archive, ArchiveError> {
+        let key = VerifyingKey::from_bytes(public_key)
+            .map_err(|_| ArchiveError::BadSignature("not an Ed25519 public key"))?;
+        key.verify_strict(&self.message()?, &ed25519_dalek::Signature::from_bytes(signature))
+            .map_err(|_| ArchiveError::BadSignature("the signature is not the key's over this journal's head"))?;
+        Ok(self.into_archive(ArchiveSignature {
+            algorithm: SIGNATURE_ALGORITHM.to_owned(),
+            public_key: to_hex(public_key),
+            value: to_hex(signature),
+        }))
+    }
+
+    fn into_archive(self, signature: ArchiveSignature) -> Archive {
+        Archive {
+            format: ARCHIVE_FORMAT.to_owned(),
+            format_version: FORMAT_VERSION,
+            head: self.head,
+            entries: self.entries,
+            closures: self.closures,
+            signature,
+        }
+    }
 }
 
 impl Archive {
@@ -129,15 +181,7 @@ impl Archive {
         closures: Vec<Closure>,
         key: &TillKey,
     ) -> Result<Archive, ArchiveError> {
-        let signature = key.sign_head(&head)?;
-        Ok(Archive {
-            format: ARCHIVE_FORMAT.to_owned(),
-            format_version: FORMAT_VERSION,
-            head,
-            entries,
-            closures,
-            signature,
-        })
+        UnsignedArchive { head, entries, closures }.sign(key)
     }
 
     /// Reads an archive file's text.

@@ -3,7 +3,7 @@
 //! not want every entry in memory drives [`super::append_entry`] and [`super::close_period`] with
 //! [`super::EntryTip`] and [`super::ClosureState`] directly.
 
-use super::archive::{Archive, ArchiveError, TillKey};
+use super::archive::{Archive, ArchiveError, TillKey, UnsignedArchive};
 use super::closure::{close_period, CloseError, Closure, ClosureState};
 use super::entry::{append_entry, AppendError, EntryTip, JournalEntry};
 use super::head::Head;
@@ -102,6 +102,11 @@ impl Journal {
 
     /// The signed archive of the whole journal.
     pub fn export(&self, key: &TillKey) -> Result<Archive, ArchiveError> {
-        Archive::new(self.head(), self.entries.clone(), self.closures.clone(), key)
+        self.unsigned_archive().sign(key)
+    }
+
+    /// The whole journal packed for an archive, to be signed by a key outside core.
+    pub fn unsigned_archive(&self) -> UnsignedArchive {
+        UnsignedArchive { head: self.head(), entries: self.entries.clone(), closures: self.closures.clone() }
     }
 }

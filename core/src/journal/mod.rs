@@ -37,7 +37,7 @@ pub mod totals;
 pub mod verify;
 pub mod z_report;
 
-pub use archive::{Archive, ArchiveError, ArchiveSignature, TillKey};
+pub use archive::{Archive, ArchiveError, ArchiveSignature, TillKey, UnsignedArchive};
 pub use closure::{close_period, CloseError, Closure, ClosureState};
 pub use entry::{append_entry, AppendError, EntryTip, JournalEntry};
 pub use hash::GENESIS_HASH;

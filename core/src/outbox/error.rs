@@ -58,4 +58,7 @@ pub enum OutboxError {
     JournalBroken(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The signed archive could not be made (a signature made outside core refused).
+    #[error("the journal archive cannot be made: {0}")]
+    Archive(String),
 }

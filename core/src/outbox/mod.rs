@@ -99,7 +99,10 @@ pub use error::{OutboxError, StoreError};
 pub use outcome::{Failure, SendOutcome};
 pub use policy::OutboxPolicy;
 pub use queue::{HoldsOutbox, Next, Outbox};
-pub use store::{export_archive, DurableOutbox, Enqueued, MemoryStore, OutboxStore, SendQueue, Snapshot};
+pub use store::{
+    archive_error, export_archive, unsigned_archive, DurableOutbox, Enqueued, MemoryStore, OutboxStore, SendQueue,
+    Snapshot,
+};
 pub use view::{QueueView, TicketSummary};
 pub use write::{Commit, Dispatch, Write};
 

@@ -14,7 +14,7 @@ use super::queue::restore_journal;
 use super::queue::Outbox;
 use super::view::QueueView;
 use super::write::{Commit, Dispatch, Write};
-use crate::journal::{Archive, ArchiveError, Closure, Head, JournalEntry, Period, TillKey};
+use crate::journal::{Archive, ArchiveError, Closure, Head, JournalEntry, Period, TillKey, UnsignedArchive};
 use crate::point_of_sale::PointOfSale;
 use crate::sale::{NumberingRecord, SaleRecord, WebOrderRecord};
 use crate::ticket::Ticket;
@@ -128,12 +128,23 @@ pub fn export_archive<S: OutboxStore + ?Sized>(
     point_of_sale: PointOfSale,
     key: &TillKey,
 ) -> Result<Archive, OutboxError> {
-    let snapshot = store.load(point_of_sale)?;
+    unsigned_archive(point_of_sale, store.load(point_of_sale)?)?.sign(key).map_err(archive_error)
+}
+
+/// The journal of a loaded `snapshot` packed for an archive, once verified: what a till whose
+/// key lives outside core (the browser's WebCrypto key) signs ([`UnsignedArchive::signed`]).
+pub fn unsigned_archive(point_of_sale: PointOfSale, snapshot: Snapshot) -> Result<UnsignedArchive, OutboxError> {
     let journal = restore_journal(point_of_sale, snapshot.journal, snapshot.closures, snapshot.head.as_ref())?;
-    journal.export(key).map_err(|e| match e {
+    Ok(journal.unsigned_archive())
+}
+
+/// An archive that cannot be made, as an outbox error (its code: `journal.not_canonical`,
+/// `journal.bad_signature`).
+pub fn archive_error(e: ArchiveError) -> OutboxError {
+    match e {
         ArchiveError::Canonical(c) => OutboxError::Canonical(c),
-        other => OutboxError::Corrupt(other.to_string()),
-    })
+        other => OutboxError::Archive(other.to_string()),
+    }
 }
 
 pub(crate) fn is_conflict(e: &OutboxError) -> bool {
