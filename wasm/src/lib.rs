@@ -8,6 +8,7 @@
 //! `.wasm`, importable by Vite or by Node through `initSync`). The TypeScript shapes are in
 //! `src/types.d.ts`, appended to the generated `.d.ts`; no `any` anywhere.
 
+pub mod archive;
 pub mod call;
 pub mod client_crous;
 pub mod client_esipay;

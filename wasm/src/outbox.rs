@@ -157,6 +157,14 @@ impl TicketOutbox {
         future_to_promise(async move { to_js(&inner.close(period).await?) })
     }
 
+    /// The till's journal as a signed archive, to save as a file (`crous-till journal verify`
+    /// checks it): signed by `signer` (`openTillKey()`), after core verified the stored journal.
+    #[wasm_bindgen(js_name = exportArchive, unchecked_return_type = "Promise<ExportedArchiveFile>")]
+    pub fn export_archive(&self, signer: crate::archive::JsTillSigner) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move { inner.export_archive(&signer).await })
+    }
+
     /// Puts a refused ticket back in the queue (once its cause is fixed).
     #[wasm_bindgen(js_name = requeueRefused, unchecked_return_type = "Promise<QueueView>")]
     pub fn requeue_refused(

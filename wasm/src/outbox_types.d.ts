@@ -35,3 +35,23 @@ export interface OutboxStore {
   load(pointOfSale: string): Promise<OutboxSnapshot>;
   commit(writes: OutboxWrite[]): Promise<void>;
 }
+
+/** What signs a journal archive: `openTillKey()`'s result (a non-extractable WebCrypto Ed25519
+ * key), or any object with these two members. */
+export interface TillSigner {
+  /** The raw Ed25519 public key, 32 bytes. */
+  readonly publicKey: Uint8Array;
+  /** The Ed25519 signature (64 bytes) of `message`. */
+  sign(message: Uint8Array): Promise<Uint8Array>;
+}
+
+/** What `exportArchive` made: the archive file's text (save it; `crous-till journal verify
+ * --public-key <publicKey>` checks it) and what to show of it. */
+export interface ExportedArchiveFile {
+  file: string;
+  pointOfSale: string;
+  /** The till's Ed25519 public key, 64 hex digits. */
+  publicKey: string;
+  entries: number;
+  closures: number;
+}

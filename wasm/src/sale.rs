@@ -4,6 +4,7 @@
 //! it, how an interrupted sale is settled); this binding only awaits the store and fetch, and
 //! keeps no sale state of its own: a reloaded page reopens the till from IndexedDB.
 
+use crate::archive::JsTillSigner;
 use crate::call::promise;
 use crate::client_crous::Crous;
 use crate::client_esipay::Esipay;
@@ -223,6 +224,14 @@ impl Till {
         #[wasm_bindgen(js_name = idTicketEntete)] id_ticket_entete: String,
     ) -> Result<JsValue, JsValue> {
         to_js(&self.inner.queue.state.borrow().ticket(&id_ticket_entete))
+    }
+
+    /// The till's journal as a signed archive, to save as a file (`crous-till journal verify`
+    /// checks it): signed by `signer` (`openTillKey()`), after core verified the stored journal.
+    #[wasm_bindgen(js_name = exportArchive, unchecked_return_type = "Promise<ExportedArchiveFile>")]
+    pub fn export_archive(&self, signer: JsTillSigner) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move { inner.queue.export_archive(&signer).await })
     }
 
     /// Sends the queued tickets, oldest first (as `TicketOutbox.pump`); resolves to the queue.

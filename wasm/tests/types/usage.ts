@@ -5,7 +5,7 @@ import init, {
   Reference, Crous, IzlyPos, Esipay, checkTicketShape,
   type ReferenceData, type PricedCart, type BuiltTicket, type CheckReport, type TicketDelivery,
   type QrCodeHolder, type IzlyDebit, type IzlyCustomer, type VatTotal, type CrousTillError, type Payment,
-  openIndexedDbOutboxStore, type SaleRecord, type PaymentOrder, type PaymentOutcome, type QueueView, type Ticket,
+  openIndexedDbOutboxStore, openTillKey, type TillSigner, type ExportedArchiveFile, type SaleRecord, type PaymentOrder, type PaymentOutcome, type QueueView, type Ticket,
 } from "../../pkg/crous_till.js";
 
 // `IsAny<T>` is true only for `any`: used below to refuse an `any` sneaking into a result type.
@@ -69,5 +69,9 @@ export async function engine(crous: Crous, reference: Reference, izly: IzlyPos, 
   const ticket: Ticket | null = till.ticket(recorded.idTicketEntete);
   const view: QueueView = await till.pump();
   notAny(view, true);
+  await till.close("2026-11-23");
+  const signer: TillSigner = await openTillKey();
+  const archive: ExportedArchiveFile = await till.exportArchive(signer);
+  notAny(archive.file, true);
   return settled[0] ?? (ticket ? recorded : byCard);
 }
