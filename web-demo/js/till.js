@@ -15,6 +15,7 @@ import { renderReceipt } from "./receipt.js";
 import { startPumping } from "./outbox.js";
 import { renderQueue } from "./queue-view.js";
 import { renderCheck } from "./check-view.js";
+import { startClosing } from "./closing.js";
 
 const $ = (id) => document.getElementById(id);
 const state = { tray: new Tray(), customer: anonymous() };
@@ -167,6 +168,8 @@ async function main() {
   });
   $("pay-izly").addEventListener("click", () => pay("izly"));
   $("pay-card").addEventListener("click", () => pay("bankCard"));
+  startClosing({ till: state.till, day: () => now().day, closeButton: $("close-day"), exportButton: $("export-journal"),
+    info: $("archive-info"), onError: showError });
   startIzlyApp({ select: $("izly-account"), button: $("mint-qr"), accounts: config.izlyAccounts ?? [],
     onQrCode: (text) => ($("qr-text").value = text), onError: (e) => showError(e, "Appli Izly") });
   render();
