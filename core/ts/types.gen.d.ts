@@ -338,6 +338,54 @@ export type QueueView = {
   /** When the head of the queue may leave next, if it is waiting for its backoff. */
   nextAttemptAt?: number;
 };
+export type ZReport = {
+  pointOfSale: PointOfSaleIds;
+  kind: ClosureKind;
+  /** `2026-11-23`, `2026-11` or `2026`. */
+  period: string;
+  /** The closure's place in the closure chain, and its hash: what a later archive must still hold. */
+  closureSequence: number;
+  closureHash: string;
+  /** The journal entries covered, `first..=through` (empty when `first > through`). */
+  firstSequence: number;
+  throughSequence: number;
+  /** `numeroTicket` of the first and last ticket of the period. */
+  firstTicket: string | null;
+  lastTicket: string | null;
+  totals: Totals;
+  grandTotal: Totals;
+  /** Every hour from the first to the last hour with a sale, empty hours included. */
+  byHour: Array<HourTotal>;
+};
+export type HourTotal = {
+  /** 0 to 23, local time of the tickets. */
+  hour: number;
+  tickets: number;
+  totalTtc: Amount;
+};
+export type ClosureKind = "day" | "month" | "year";
+export type Totals = {
+  ticketCount: number;
+  totalHt: Amount;
+  totalTva: Amount;
+  totalTtc: Amount;
+  /** In `codeTva` order. */
+  vat: Array<VatRateTotal>;
+  /** In `codeReglement` order. */
+  payments: Array<PaymentTotal>;
+};
+export type VatRateTotal = {
+  codeTva: number;
+  totalHt: Amount;
+  totalTva: Amount;
+  totalTtc: Amount;
+};
+export type PaymentTotal = {
+  codeReglement: number;
+  /** How many payments (`listeReglements` elements) of this method. */
+  count: number;
+  montant: Amount;
+};
 export type PaymentMethod = { "type": "izlyQrCode", qrCode: string, } | { "type": "izlyCard", idSupport: string, numeroApplicatif: string, sam?: string | null, } | { "type": "esipay" } | { "type": "izlyPay", clientOrderId: string, operationId: string, };
 export type PaymentProof = { "type": "izly", idTransactionIzly: string, balance?: Amount, codeClient?: string | null, } | { "type": "esipay", transaction?: string | null, };
 export type SaleState = { "state": "paymentPending" } | { "state": "completed", payment: PaymentProof, journalSequence: number, } | { "state": "voided", code: string, message: string, } | { "state": "toCheck", code: string, message: string, };

@@ -35,6 +35,13 @@ test("a day of sales closed and exported by the page verifies with the key it sh
     }
     await page.click("#close-day");
     await page.waitForSelector('#archive-info[data-state="closed"]', { timeout: 10_000 });
+    // The day's Z report, from core: the two sales' total, to the cent, and the hourly chart.
+    await page.waitForSelector("#z-report:not([hidden]) .chart rect", { timeout: 10_000 });
+    const tickets = await demo.get("/sandbox/tickets");
+    const paidCents = tickets.reduce((sum, t) => sum + Math.round(t.ticket.listeReglements[0].montant * 100), 0);
+    assert.equal(Math.round(Number(await page.getAttribute("#z-report", "data-total-ttc")) * 100), paidCents);
+    assert.match(await page.textContent("#z-report"), /Rapport Z — \d{4}-\d{2}-\d{2}/);
+    assert.match(await page.textContent("#z-report"), /Carte bancaire/);
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-journal")]);
     const file = join(dir, download.suggestedFilename());
     await download.saveAs(file);

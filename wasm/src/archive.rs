@@ -6,7 +6,7 @@
 
 use crate::js::{core_error, error, to_js};
 use crate::outbox::{load_snapshot, Queue};
-use crous_till_core::outbox::{archive_error, unsigned_archive, HoldsOutbox};
+use crous_till_core::outbox::{archive_error, unsigned_archive, z_reports, HoldsOutbox};
 use js_sys::Uint8Array;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -78,5 +78,12 @@ impl<Q: HoldsOutbox> Queue<Q> {
             entries: archive.entries.len(),
             closures: archive.closures.len(),
         })
+    }
+
+    /// The Z report of every closure of the stored journal (verified first), oldest first.
+    pub(crate) async fn z_reports(&self) -> Result<JsValue, JsValue> {
+        let pos = self.state.borrow().outbox().point_of_sale();
+        let snapshot = load_snapshot(&self.store, pos).await?;
+        to_js(&z_reports(pos, snapshot).map_err(|e| core_error(&e))?)
     }
 }

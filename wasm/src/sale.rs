@@ -234,6 +234,14 @@ impl Till {
         future_to_promise(async move { inner.queue.export_archive(&signer).await })
     }
 
+    /// The Z report of each closure of the till's journal, oldest first: totals per VAT code and
+    /// payment method, ticket range, grand totals, the closure's hash, sales per hour.
+    #[wasm_bindgen(js_name = zReports, unchecked_return_type = "Promise<ZReport[]>")]
+    pub fn z_reports(&self) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move { inner.queue.z_reports().await })
+    }
+
     /// Sends the queued tickets, oldest first (as `TicketOutbox.pump`); resolves to the queue.
     #[wasm_bindgen(unchecked_return_type = "Promise<QueueView>")]
     pub fn pump(&self) -> js_sys::Promise {

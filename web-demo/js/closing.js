@@ -2,17 +2,21 @@
 // day (core chains the closure with its totals; the day takes no more sales), and exports the
 // journal as a signed archive, downloaded as a file that `crous-till journal verify` checks. It
 // is signed by the till's own key (`openTillKey`: WebCrypto Ed25519, non-extractable, kept in
-// IndexedDB), whose public key is shown for the verifier.
+// IndexedDB), whose public key is shown for the verifier. The latest closure's Z report is shown
+// below (core's ZReport).
 import { openTillKey } from "./package.js";
+import { renderZReport } from "./z-report-view.js";
 
-export function startClosing({ till, day, closeButton, exportButton, info, onError }) {
+export function startClosing({ till, day, closeButton, exportButton, info, report, onError }) {
   let key = null;
+  const showLatest = async () => renderZReport(report, (await till.zReports()).at(-1));
 
   closeButton.addEventListener("click", async () => {
     try {
       await till.close(day());
       info.textContent = `Journée du ${day()} clôturée.`;
       info.dataset.state = "closed";
+      await showLatest();
     } catch (e) {
       onError(e, "Clôture");
     }
@@ -34,4 +38,6 @@ export function startClosing({ till, day, closeButton, exportButton, info, onErr
       onError(e, "Export du journal");
     }
   });
+
+  showLatest().catch((e) => onError(e, "Rapport Z"));
 }

@@ -169,7 +169,7 @@ async function main() {
   $("pay-izly").addEventListener("click", () => pay("izly"));
   $("pay-card").addEventListener("click", () => pay("bankCard"));
   startClosing({ till: state.till, day: () => now().day, closeButton: $("close-day"), exportButton: $("export-journal"),
-    info: $("archive-info"), onError: showError });
+    info: $("archive-info"), report: $("z-report"), onError: showError });
   startIzlyApp({ select: $("izly-account"), button: $("mint-qr"), accounts: config.izlyAccounts ?? [],
     onQrCode: (text) => ($("qr-text").value = text), onError: (e) => showError(e, "Appli Izly") });
   render();

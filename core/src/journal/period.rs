@@ -22,6 +22,7 @@ pub fn business_day(ticket: &Ticket) -> Option<NaiveDate> {
 }
 
 /// The three kinds of closure, from finest to coarsest.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ClosureKind {

@@ -13,19 +13,24 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One VAT code's totals over a period.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VatRateTotal {
     pub code_tva: u32,
     #[serde(with = "exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub total_ht: Decimal,
     #[serde(with = "exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub total_tva: Decimal,
     #[serde(with = "exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub total_ttc: Decimal,
 }
 
 /// One payment method's totals over a period (`codeReglement`: 4 CB, 9 Izly, 12 fidélité).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentTotal {
@@ -33,19 +38,24 @@ pub struct PaymentTotal {
     /// How many payments (`listeReglements` elements) of this method.
     pub count: u64,
     #[serde(with = "exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub montant: Decimal,
 }
 
 /// A period's totals. Also the perpetual grand total's shape ([`Totals::add`]).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Totals {
     pub ticket_count: u64,
     #[serde(with = "exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub total_ht: Decimal,
     #[serde(with = "exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub total_tva: Decimal,
     #[serde(with = "exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub total_ttc: Decimal,
     /// In `codeTva` order.
     pub vat: Vec<VatRateTotal>,

@@ -20,6 +20,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 /// One hour of the period: tickets and their TTC total.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HourTotal {
@@ -27,15 +28,19 @@ pub struct HourTotal {
     pub hour: u32,
     pub tickets: u64,
     #[serde(with = "exact_decimal")]
+    #[cfg_attr(feature = "ts", ts(type = "Amount"))]
     pub total_ttc: Decimal,
 }
 
 /// The Z report of one closure.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ZReport {
     pub point_of_sale: PointOfSale,
     pub kind: ClosureKind,
+    /// `2026-11-23`, `2026-11` or `2026`.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub period: Period,
     /// The closure's place in the closure chain, and its hash: what a later archive must still hold.
     pub closure_sequence: u64,

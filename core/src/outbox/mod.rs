@@ -100,8 +100,8 @@ pub use outcome::{Failure, SendOutcome};
 pub use policy::OutboxPolicy;
 pub use queue::{HoldsOutbox, Next, Outbox};
 pub use store::{
-    archive_error, export_archive, unsigned_archive, DurableOutbox, Enqueued, MemoryStore, OutboxStore, SendQueue,
-    Snapshot,
+    archive_error, export_archive, unsigned_archive, z_reports, DurableOutbox, Enqueued, MemoryStore, OutboxStore,
+    SendQueue, Snapshot,
 };
 pub use view::{QueueView, TicketSummary};
 pub use write::{Commit, Dispatch, Write};

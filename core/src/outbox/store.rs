@@ -14,7 +14,7 @@ use super::queue::restore_journal;
 use super::queue::Outbox;
 use super::view::QueueView;
 use super::write::{Commit, Dispatch, Write};
-use crate::journal::{Archive, ArchiveError, Closure, Head, JournalEntry, Period, TillKey, UnsignedArchive};
+use crate::journal::{Archive, ArchiveError, Closure, Head, JournalEntry, Period, TillKey, UnsignedArchive, ZReport};
 use crate::point_of_sale::PointOfSale;
 use crate::sale::{NumberingRecord, SaleRecord, WebOrderRecord};
 use crate::ticket::Ticket;
@@ -136,6 +136,14 @@ pub fn export_archive<S: OutboxStore + ?Sized>(
 pub fn unsigned_archive(point_of_sale: PointOfSale, snapshot: Snapshot) -> Result<UnsignedArchive, OutboxError> {
     let journal = restore_journal(point_of_sale, snapshot.journal, snapshot.closures, snapshot.head.as_ref())?;
     Ok(journal.unsigned_archive())
+}
+
+/// The Z report of every closure of a loaded `snapshot`'s journal, verified first (what a page
+/// shows of its closures; [`crate::journal::ZReport`]).
+pub fn z_reports(point_of_sale: PointOfSale, snapshot: Snapshot) -> Result<Vec<ZReport>, OutboxError> {
+    let journal = restore_journal(point_of_sale, snapshot.journal, snapshot.closures, snapshot.head.as_ref())?;
+    let report = |c| ZReport::of(c, journal.entries()).map_err(|e| OutboxError::Corrupt(e.to_string()));
+    journal.closures().iter().map(report).collect()
 }
 
 /// An archive that cannot be made, as an outbox error (its code: `journal.not_canonical`,

@@ -446,6 +446,8 @@ fn the_stored_journal_exports_as_a_signed_archive_and_a_broken_one_does_not() {
     let key = crate::journal::TillKey::from_seed([7; 32]);
     let archive = export_archive(outbox.store(), POS, &key).unwrap();
     assert_eq!((archive.entries.len(), archive.closures.len()), (3, 1));
+    let reports = z_reports(POS, outbox.store().load(POS).unwrap()).unwrap();
+    assert_eq!((reports.len(), &reports[0].totals), (1, &archive.closures[0].totals));
     assert!(archive.verify(Some(&key.public_key())).is_ok());
     // An amount changed in the store: the journal no longer verifies, nothing is signed.
     let payments = outbox.store_mut().journal_mut(POS)[1].ticket.liste_reglements.as_mut().unwrap();

@@ -5,7 +5,7 @@ import init, {
   Reference, Crous, IzlyPos, Esipay, checkTicketShape,
   type ReferenceData, type PricedCart, type BuiltTicket, type CheckReport, type TicketDelivery,
   type QrCodeHolder, type IzlyDebit, type IzlyCustomer, type VatTotal, type CrousTillError, type Payment,
-  openIndexedDbOutboxStore, openTillKey, type TillSigner, type ExportedArchiveFile, type SaleRecord, type PaymentOrder, type PaymentOutcome, type QueueView, type Ticket,
+  openIndexedDbOutboxStore, openTillKey, type TillSigner, type ExportedArchiveFile, type ZReport, type SaleRecord, type PaymentOrder, type PaymentOutcome, type QueueView, type Ticket,
 } from "../../pkg/crous_till.js";
 
 // `IsAny<T>` is true only for `any`: used below to refuse an `any` sneaking into a result type.
@@ -73,5 +73,7 @@ export async function engine(crous: Crous, reference: Reference, izly: IzlyPos, 
   const signer: TillSigner = await openTillKey();
   const archive: ExportedArchiveFile = await till.exportArchive(signer);
   notAny(archive.file, true);
+  const reports: ZReport[] = await till.zReports();
+  notAny(reports[0]?.totals.totalTtc, true);
   return settled[0] ?? (ticket ? recorded : byCard);
 }
