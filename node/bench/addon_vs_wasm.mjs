@@ -7,20 +7,12 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { data, DAY, VISITOR, sale, numbering, cart, payment } from "./ten_line_sale.mjs";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const addon = createRequire(import.meta.url)(here("../index.js"));
 const wasm = await import(here("../../wasm/pkg/crous_till.js"));
 wasm.initSync({ module: readFileSync(here("../../wasm/pkg/crous_till_bg.wasm")) });
-
-const data = JSON.parse(readFileSync(here("../../sandbox/fixtures/demo.json"), "utf8")).crous.reference;
-const DAY = "2026-11-23";
-const VISITOR = { codeSociete: 8000, tarif: 1 };
-const sale = { versionLogiciel: "bench", idLogiciel: 39, idTypeDistribution: 1, soldAt: `${DAY}T12:05:00+01:00` };
-const numbering = { lastIdTicketEntete: 0, day: null, daySequence: 0 };
-// A 10-line tray, as in wasm/bench/ticket_bench.mjs.
-const cart = Array.from({ length: 10 }, (_, i) => ({ codeArticle: [100, 200, 300, 400][i % 4], quantite: (i % 3) + 1 }));
-const payment = { type: "carteBancaire" };
 
 function rate(name, fn, seconds = 2) {
   for (let i = 0; i < 200; i++) fn(); // warm-up
