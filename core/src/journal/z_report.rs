@@ -18,6 +18,7 @@ use crate::point_of_sale::PointOfSale;
 use chrono::{DateTime, Timelike};
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// One hour of the period: tickets and their TTC total.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -67,39 +68,37 @@ pub enum ZReportError {
 }
 
 impl ZReport {
-    /// The report of `closure`, from the journal's entries (any superset of those it covers).
+    /// The report of `closure`, from the journal's entries in sequence order (any run that holds
+    /// those it covers).
     pub fn of(closure: &Closure, entries: &[JournalEntry]) -> Result<ZReport, ZReportError> {
         let covered: Vec<&JournalEntry> = (closure.first_sequence..=closure.through_sequence)
             .map(|sequence| {
+                let at = entries.partition_point(|e| e.sequence < sequence);
                 entries
-                    .iter()
-                    .find(|e| e.sequence == sequence)
+                    .get(at)
+                    .filter(|e| e.sequence == sequence)
                     .ok_or(ZReportError::MissingEntry { closure: closure.sequence, sequence })
             })
             .collect::<Result<_, _>>()?;
-        let mut hours: Vec<HourTotal> = Vec::new();
+        let mut hours: BTreeMap<u32, HourTotal> = BTreeMap::new();
         for entry in &covered {
             let undated = || ZReportError::Undated { sequence: entry.sequence };
             let date = entry.ticket.date.as_deref().ok_or_else(undated)?;
             let hour = DateTime::parse_from_rfc3339(date).map_err(|_| undated())?.hour();
             let ttc = entry.ticket.liste_reglements.iter().flatten().filter_map(|r| r.montant).sum::<Decimal>();
-            match hours.iter_mut().find(|h| h.hour == hour) {
-                Some(h) => {
-                    h.tickets += 1;
-                    h.total_ttc += ttc;
-                }
-                None => hours.push(HourTotal { hour, tickets: 1, total_ttc: ttc }),
-            }
+            let total = hours.entry(hour).or_insert(HourTotal { hour, tickets: 0, total_ttc: Decimal::new(0, 2) });
+            total.tickets += 1;
+            total.total_ttc += ttc;
         }
-        let by_hour = match (hours.iter().map(|h| h.hour).min(), hours.iter().map(|h| h.hour).max()) {
-            (Some(first), Some(last)) => (first..=last)
+        // Every hour from the first to the last with a sale, the empty ones included.
+        let span = hours.keys().next().copied().zip(hours.keys().next_back().copied());
+        let by_hour = span.map_or_else(Vec::new, |(first, last)| {
+            (first..=last)
                 .map(|hour| {
-                    let empty = HourTotal { hour, tickets: 0, total_ttc: Decimal::new(0, 2) };
-                    hours.iter().find(|h| h.hour == hour).cloned().unwrap_or(empty)
+                    hours.remove(&hour).unwrap_or(HourTotal { hour, tickets: 0, total_ttc: Decimal::new(0, 2) })
                 })
-                .collect(),
-            _ => Vec::new(),
-        };
+                .collect()
+        });
         let number = |e: Option<&&JournalEntry>| e.and_then(|e| e.ticket.numero_ticket.clone());
         Ok(ZReport {
             point_of_sale: closure.point_of_sale,
