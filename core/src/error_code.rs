@@ -311,6 +311,7 @@ impl ErrorCode for crate::outbox::OutboxError {
             OutboxError::Corrupt(_) => "outbox.corrupt",
             OutboxError::JournalBroken(_) => "journal.broken",
             OutboxError::Archive(_) => "journal.bad_signature",
+            OutboxError::Event(_) => "journal.event_failed",
             OutboxError::Store(e) => e.code(),
         }
     }

@@ -40,7 +40,7 @@ fn an_exported_archive_reads_back_and_verifies_with_the_tills_key() {
 #[test]
 fn the_signature_is_ed25519_over_the_documented_message() {
     let archive = open_journal().export(&key()).unwrap();
-    let mut message = b"crous-till-journal-archive/1\n".to_vec();
+    let mut message = b"crous-till-journal-archive/2\n".to_vec();
     message.extend_from_slice(to_canonical_json(&archive.head).unwrap().as_bytes());
     let public = VerifyingKey::from_bytes(&from_hex::<32>(&archive.signature.public_key).unwrap()).unwrap();
     let signature = Signature::from_bytes(&from_hex::<64>(&archive.signature.value).unwrap());
@@ -100,8 +100,8 @@ fn a_record_tampered_in_the_file_is_named() {
 #[test]
 fn another_format_is_not_checked() {
     let mut archive = open_journal().export(&key()).unwrap();
-    archive.format_version = 2;
-    assert!(matches!(Archive::from_json(&archive.to_json_pretty()), Err(ArchiveError::Format { version: 2, .. })));
+    archive.format_version = 3;
+    assert!(matches!(Archive::from_json(&archive.to_json_pretty()), Err(ArchiveError::Format { version: 3, .. })));
     assert!(matches!(Archive::from_json("{}"), Err(ArchiveError::Json(_))));
 }
 

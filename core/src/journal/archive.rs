@@ -11,37 +11,46 @@
 //!   secure random source or key store supplies them), and its public key is registered with the
 //!   back office when the till is installed.
 //! * **What is signed is the head**, the message being the ASCII bytes
-//!   `crous-till-journal-archive/1\n` followed by the canonical JSON ([`super::canonical`]) of
-//!   the `head` object. The head holds both chains' last hashes, and every record is chained to
-//!   them, so the signature covers every entry and closure; a broken record is still named
-//!   precisely by the chain walk rather than by a bare "bad signature".
+//!   `crous-till-journal-archive/<formatVersion>\n` followed by the canonical JSON
+//!   ([`super::canonical`]) of the `head` object. The head holds every chain's last hash, and
+//!   every record is chained to them, so the signature covers every entry, closure and event; a
+//!   broken record is still named precisely by the chain walk rather than by a bare "bad
+//!   signature".
 //!
-//! File layout (`formatVersion` 1):
+//! File layout (`formatVersion` 2; version 1, written before the event journal, has no `events`
+//! and its head no event count, and is still read):
 //!
 //! ```json
-//! {"format": "crous-till-journal-archive", "formatVersion": 1,
-//!  "head": {"formatVersion", "pointOfSale", "entryCount", "lastEntryHash", "closureCount", "lastClosureHash"},
-//!  "entries": [JournalEntry…], "closures": [Closure…],
+//! {"format": "crous-till-journal-archive", "formatVersion": 2,
+//!  "head": {"formatVersion", "pointOfSale", "entryCount", "lastEntryHash", "closureCount", "lastClosureHash",
+//!           "eventCount", "lastEventHash"},
+//!  "entries": [JournalEntry…], "closures": [Closure…], "events": [Event…],
 //!  "signature": {"algorithm": "Ed25519", "publicKey": "<64 hex>", "value": "<128 hex>"}}
 //! ```
 //!
 //! To verify in another language: check the signature over the message above with `publicKey`
-//! (and check that key is the till's), then walk both chains as [`super::verify`](mod@super::verify) describes and
-//! compare their lengths and last hashes with the head.
+//! (and check that key is the till's), walk the three chains as
+//! [`super::verify`](mod@super::verify) describes and compare their lengths and last hashes with
+//! the head, and check each closure's `signature` ([`super::closure`]) with the same key.
 
 use super::closure::Closure;
 use super::entry::JournalEntry;
+use super::event::Event;
 use super::hash::{from_hex, to_hex};
 use super::head::Head;
-use super::verify::{verify, Finding, Report};
-use super::{canonical::to_canonical_json, FORMAT_VERSION};
+use super::canonical::to_canonical_json;
+use super::verify::{verify, verify_events, Finding, Report};
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// `format` of an archive file.
 pub const ARCHIVE_FORMAT: &str = "crous-till-journal-archive";
-/// The only signature algorithm of format 1.
+/// The archive format this code writes.
+pub const ARCHIVE_FORMAT_VERSION: u32 = 2;
+/// The archive formats this code reads: 1 (no event journal) and 2.
+pub const READABLE_FORMAT_VERSIONS: [u32; 2] = [1, 2];
+/// The only signature algorithm.
 pub const SIGNATURE_ALGORITHM: &str = "Ed25519";
 
 /// A till's signing key. Its `Debug` does not show the secret.
@@ -63,9 +72,14 @@ impl TillKey {
         to_hex(&self.public_key())
     }
 
-    /// Signs `head` as an archive's head.
+    /// Signs `head` as the head of an archive of the format this code writes.
     pub fn sign_head(&self, head: &Head) -> Result<ArchiveSignature, super::canonical::CanonicalError> {
-        let signature = self.0.sign(&signed_message(head)?);
+        self.sign_head_as(head, ARCHIVE_FORMAT_VERSION)
+    }
+
+    /// Signs `head` as the head of an archive of `format_version` (tests of older archives).
+    pub fn sign_head_as(&self, head: &Head, format_version: u32) -> Result<ArchiveSignature, super::canonical::CanonicalError> {
+        let signature = self.0.sign(&signed_message(head, format_version)?);
         Ok(ArchiveSignature {
             algorithm: SIGNATURE_ALGORITHM.to_owned(),
             public_key: self.public_key_hex(),
@@ -74,15 +88,31 @@ impl TillKey {
     }
 }
 
+impl TillKey {
+    /// The closure's signature ([`Closure::signed_message`]), hex.
+    pub fn sign_closure(&self, closure: &Closure) -> String {
+        to_hex(&self.0.sign(&closure.signed_message()).to_bytes())
+    }
+}
+
+/// Checks a closure's `signature` with the till's public key.
+pub fn check_closure_signature(public_key: &[u8; 32], closure: &Closure) -> Result<(), &'static str> {
+    let signature = closure.signature.as_deref().ok_or("the closure is not signed")?;
+    let value = from_hex::<64>(signature).ok_or("its signature is not 64 bytes of hex")?;
+    let key = VerifyingKey::from_bytes(public_key).map_err(|_| "not an Ed25519 public key")?;
+    key.verify_strict(&closure.signed_message(), &ed25519_dalek::Signature::from_bytes(&value))
+        .map_err(|_| "its signature is not the till key's over its hash")
+}
+
 impl fmt::Debug for TillKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "TillKey(public {})", self.public_key_hex())
     }
 }
 
-/// The bytes an archive signature covers.
-pub fn signed_message(head: &Head) -> Result<Vec<u8>, super::canonical::CanonicalError> {
-    let mut message = format!("{ARCHIVE_FORMAT}/{FORMAT_VERSION}\n").into_bytes();
+/// The bytes the signature of an archive of `format_version` covers.
+pub fn signed_message(head: &Head, format_version: u32) -> Result<Vec<u8>, super::canonical::CanonicalError> {
+    let mut message = format!("{ARCHIVE_FORMAT}/{format_version}\n").into_bytes();
     message.extend_from_slice(to_canonical_json(head)?.as_bytes());
     Ok(message)
 }
@@ -107,6 +137,9 @@ pub struct Archive {
     pub head: Head,
     pub entries: Vec<JournalEntry>,
     pub closures: Vec<Closure>,
+    /// The technical event journal (format 2; none in format 1).
+    #[serde(default)]
+    pub events: Vec<Event>,
     pub signature: ArchiveSignature,
 }
 
@@ -115,8 +148,10 @@ pub struct Archive {
 pub enum ArchiveError {
     #[error("not JSON of a journal archive: {0}")]
     Json(#[from] serde_json::Error),
-    #[error("format {format:?} version {version} is not {ARCHIVE_FORMAT:?} version {FORMAT_VERSION}")]
+    #[error("format {format:?} version {version} is not {ARCHIVE_FORMAT:?} version 1 or 2")]
     Format { format: String, version: u32 },
+    #[error("a version 1 archive has no event journal, and this one holds {0} events")]
+    EventsInVersion1(usize),
     #[error(transparent)]
     Canonical(#[from] super::canonical::CanonicalError),
     /// A signature made outside core ([`UnsignedArchive::signed`]) does not verify.
@@ -132,12 +167,13 @@ pub struct UnsignedArchive {
     pub head: Head,
     pub entries: Vec<JournalEntry>,
     pub closures: Vec<Closure>,
+    pub events: Vec<Event>,
 }
 
 impl UnsignedArchive {
     /// The bytes to sign with Ed25519 ([`signed_message`] of the head).
     pub fn message(&self) -> Result<Vec<u8>, ArchiveError> {
-        Ok(signed_message(&self.head)?)
+        Ok(signed_message(&self.head, ARCHIVE_FORMAT_VERSION)?)
     }
 
     /// Signs with a key core holds.
@@ -164,10 +200,11 @@ impl UnsignedArchive {
     fn into_archive(self, signature: ArchiveSignature) -> Archive {
         Archive {
             format: ARCHIVE_FORMAT.to_owned(),
-            format_version: FORMAT_VERSION,
+            format_version: ARCHIVE_FORMAT_VERSION,
             head: self.head,
             entries: self.entries,
             closures: self.closures,
+            events: self.events,
             signature,
         }
     }
@@ -179,9 +216,10 @@ impl Archive {
         head: Head,
         entries: Vec<JournalEntry>,
         closures: Vec<Closure>,
+        events: Vec<Event>,
         key: &TillKey,
     ) -> Result<Archive, ArchiveError> {
-        UnsignedArchive { head, entries, closures }.sign(key)
+        UnsignedArchive { head, entries, closures, events }.sign(key)
     }
 
     /// Reads an archive file's text.
@@ -193,8 +231,11 @@ impl Archive {
 
     /// An archive of another format or version is not checked: its rules may differ.
     pub fn check_format(&self) -> Result<(), ArchiveError> {
-        if self.format != ARCHIVE_FORMAT || self.format_version != FORMAT_VERSION {
+        if self.format != ARCHIVE_FORMAT || !READABLE_FORMAT_VERSIONS.contains(&self.format_version) {
             return Err(ArchiveError::Format { format: self.format.clone(), version: self.format_version });
+        }
+        if self.format_version == 1 && !self.events.is_empty() {
+            return Err(ArchiveError::EventsInVersion1(self.events.len()));
         }
         Ok(())
     }
@@ -203,11 +244,16 @@ impl Archive {
         serde_json::to_string_pretty(self).expect("an archive always serializes")
     }
 
-    /// Verifies the chains against the head, then the signature over the head. With
-    /// `trusted_key`, the archive must also be signed by that key; without it, the key inside
-    /// the archive is used, which proves integrity but not who signed.
+    /// Verifies the chains against the head, each closure's signature, then the signature over
+    /// the head. With `trusted_key`, the archive must also be signed by that key; without it,
+    /// the key inside the archive is used, which proves integrity but not who signed.
     pub fn verify(&self, trusted_key: Option<&[u8; 32]>) -> Report {
-        let mut report = verify(&self.head.point_of_sale, &self.entries, &self.closures, Some(&self.head));
+        let pos = &self.head.point_of_sale;
+        let mut report = verify(pos, &self.entries, &self.closures, Some(&self.head));
+        verify_events(&mut report, pos, &self.events, Some(&self.head));
+        if let Some(key) = from_hex::<32>(&self.signature.public_key) {
+            self.check_closure_signatures(&mut report, &key);
+        }
         if let Err(reason) = self.check_signature() {
             report.findings.push(Finding::SignatureInvalid { reason });
         }
@@ -220,6 +266,22 @@ impl Archive {
         report
     }
 
+    /// A signed closure must be signed by the archive's key; unsigned ones (made before closures
+    /// were signed) are counted.
+    fn check_closure_signatures(&self, report: &mut Report, key: &[u8; 32]) {
+        for closure in &self.closures {
+            match &closure.signature {
+                None => report.closures_unsigned += 1,
+                Some(_) => {
+                    if let Err(reason) = check_closure_signature(key, closure) {
+                        let sequence = closure.sequence;
+                        report.findings.push(Finding::ClosureSignatureInvalid { sequence, reason: reason.to_owned() });
+                    }
+                }
+            }
+        }
+    }
+
     fn check_signature(&self) -> Result<(), String> {
         let s = &self.signature;
         if s.algorithm != SIGNATURE_ALGORITHM {
@@ -228,7 +290,7 @@ impl Archive {
         let key = from_hex::<32>(&s.public_key).ok_or("publicKey is not 32 bytes of hex")?;
         let key = VerifyingKey::from_bytes(&key).map_err(|_| "publicKey is not an Ed25519 point")?;
         let value = from_hex::<64>(&s.value).ok_or("value is not 64 bytes of hex")?;
-        let message = signed_message(&self.head).map_err(|e| e.to_string())?;
+        let message = signed_message(&self.head, self.format_version).map_err(|e| e.to_string())?;
         key.verify_strict(&message, &ed25519_dalek::Signature::from_bytes(&value))
             .map_err(|_| "the head is not what the key signed".to_owned())
     }

@@ -22,8 +22,17 @@
 //!   the previous same-kind closure's grand total plus this period's totals.
 //!
 //! Chain: one chain for all closures in the order they were made, `sequence` 1, 2, 3…, and
-//! `hash = SHA-256(previousHash || canonical JSON of the closure object without its "hash" and
-//! "previousHash" members)`, as for entries.
+//! `hash = SHA-256(previousHash || canonical JSON of the closure object without its "hash",
+//! "previousHash" and "signature" members)`, as for entries.
+//!
+//! Signature: a closure is signed when it is made, with the till's Ed25519 key (the one that
+//! signs its archives, [`super::archive`]): `signature` is the hex Ed25519 signature of the ASCII
+//! bytes `crous-till-closure/1\n` followed by the closure's `hash` ([`Closure::signed_message`]).
+//! The hash covers the closure's content and, through `previousHash`, every closure before it, so
+//! the signature seals the closure chain as it stood at that closing: whoever can write the store
+//! but does not hold the key cannot recompute a closure and its chain unnoticed. Closures made
+//! before closures were signed have no `signature`; the verifier counts them
+//! ([`super::Report::closures_unsigned`]).
 
 use super::canonical::{canonicalize, CanonicalError};
 use super::entry::JournalEntry;
@@ -58,17 +67,29 @@ pub struct Closure {
     pub grand_total: Totals,
     pub previous_hash: String,
     pub hash: String,
+    /// The till key's Ed25519 signature of [`Closure::signed_message`], hex (see the module doc).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
 }
 
+/// What a closure signature's message starts with.
+pub const CLOSURE_SIGNATURE_PREFIX: &str = "crous-till-closure/1\n";
+
 impl Closure {
-    /// The canonical JSON of the closure without `hash` and `previousHash`.
+    /// The canonical JSON of the closure without `hash`, `previousHash` and `signature`.
     pub fn canonical_body(&self) -> Result<String, CanonicalError> {
         let mut value = serde_json::to_value(self).map_err(|e| CanonicalError::Serialize(e.to_string()))?;
         if let Some(map) = value.as_object_mut() {
             map.remove("hash");
             map.remove("previousHash");
+            map.remove("signature");
         }
         canonicalize(&value)
+    }
+
+    /// The bytes the till's key signs: `crous-till-closure/1\n` and the closure's hash.
+    pub fn signed_message(&self) -> Vec<u8> {
+        format!("{CLOSURE_SIGNATURE_PREFIX}{}", self.hash).into_bytes()
     }
 
     pub fn compute_hash(&self) -> Result<String, CanonicalError> {
@@ -231,6 +252,7 @@ pub fn close_period(state: &ClosureState, entries: &[JournalEntry], period: Peri
         totals,
         previous_hash: state.last_hash.clone(),
         hash: String::new(),
+        signature: None,
     };
     closure.hash = closure.compute_hash()?;
     Ok(closure)

@@ -24,6 +24,26 @@ pub struct Head {
     pub closure_count: u64,
     /// Hash of the last closure (64 zeros when there is none).
     pub last_closure_hash: String,
+    /// Number of technical events ([`super::event`]). Absent from heads written before the event
+    /// journal (and from a head with no event yet), so that their canonical form, and the
+    /// signatures over it, are unchanged.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub event_count: u64,
+    /// Hash of the last technical event (64 zeros, and absent, when there is none).
+    #[serde(default = "genesis_hash", skip_serializing_if = "is_genesis")]
+    pub last_event_hash: String,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+fn genesis_hash() -> String {
+    GENESIS_HASH.to_owned()
+}
+
+fn is_genesis(hash: &str) -> bool {
+    hash == GENESIS_HASH
 }
 
 impl Head {
@@ -36,6 +56,8 @@ impl Head {
             last_entry_hash: GENESIS_HASH.to_owned(),
             closure_count: 0,
             last_closure_hash: GENESIS_HASH.to_owned(),
+            event_count: 0,
+            last_event_hash: GENESIS_HASH.to_owned(),
         }
     }
 }

@@ -6,9 +6,10 @@
 use super::archive::{Archive, ArchiveError, TillKey, UnsignedArchive};
 use super::closure::{close_period, CloseError, Closure, ClosureState};
 use super::entry::{append_entry, AppendError, EntryTip, JournalEntry};
+use super::event::{record_events, Event, EventError, EventKind, EventTip};
 use super::head::Head;
 use super::period::Period;
-use super::verify::{verify, Report};
+use super::verify::{verify, verify_events, Report};
 use super::FORMAT_VERSION;
 use crate::point_of_sale::PointOfSale;
 use crate::ticket::Ticket;
@@ -18,8 +19,10 @@ use crate::ticket::Ticket;
 pub struct Journal {
     entries: Vec<JournalEntry>,
     closures: Vec<Closure>,
+    events: Vec<Event>,
     tip: EntryTip,
     state: ClosureState,
+    event_tip: EventTip,
 }
 
 impl Journal {
@@ -28,8 +31,10 @@ impl Journal {
         Journal {
             entries: Vec::new(),
             closures: Vec::new(),
+            events: Vec::new(),
             tip: EntryTip::genesis(point_of_sale),
             state: ClosureState::genesis(point_of_sale),
+            event_tip: EventTip::genesis(point_of_sale),
         }
     }
 
@@ -45,9 +50,30 @@ impl Journal {
         if !report.is_ok() {
             return Err(report);
         }
+        Ok(Journal::restored(point_of_sale, entries, closures, Vec::new()))
+    }
+
+    /// [`Journal::restore`] with the technical event journal, verified against the head too.
+    pub fn restore_with_events(
+        point_of_sale: PointOfSale,
+        entries: Vec<JournalEntry>,
+        closures: Vec<Closure>,
+        events: Vec<Event>,
+        head: Option<&Head>,
+    ) -> Result<Journal, Report> {
+        let mut report = verify(&point_of_sale, &entries, &closures, head);
+        verify_events(&mut report, &point_of_sale, &events, head);
+        if !report.is_ok() {
+            return Err(report);
+        }
+        Ok(Journal::restored(point_of_sale, entries, closures, events))
+    }
+
+    fn restored(point_of_sale: PointOfSale, entries: Vec<JournalEntry>, closures: Vec<Closure>, events: Vec<Event>) -> Self {
         let tip = entries.last().map_or_else(|| EntryTip::genesis(point_of_sale), EntryTip::after);
         let state = ClosureState::of(point_of_sale, &closures);
-        Ok(Journal { entries, closures, tip, state })
+        let event_tip = EventTip::of(point_of_sale, &events);
+        Journal { entries, closures, events, tip, state, event_tip }
     }
 
     pub fn point_of_sale(&self) -> PointOfSale {
@@ -64,6 +90,26 @@ impl Journal {
 
     pub fn closure_state(&self) -> &ClosureState {
         &self.state
+    }
+
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    pub fn event_tip(&self) -> &EventTip {
+        &self.event_tip
+    }
+
+    /// Records a technical event at `at` (ms since the epoch), preceded by a clock-backwards
+    /// event when the clock went back ([`super::event::record_events`]); returns what to store.
+    pub fn record(&mut self, kind: EventKind, at: i64, detail: String) -> Result<&[Event], EventError> {
+        let events = record_events(&self.event_tip, kind, at, detail)?;
+        let from = self.events.len();
+        for event in events {
+            self.event_tip = EventTip::after(&event);
+            self.events.push(event);
+        }
+        Ok(&self.events[from..])
     }
 
     /// Journals a finalized ticket; returns the entry to store.
@@ -92,12 +138,16 @@ impl Journal {
             last_entry_hash: self.tip.last_hash.clone(),
             closure_count: self.state.count,
             last_closure_hash: self.state.last_hash.clone(),
+            event_count: self.event_tip.last_sequence,
+            last_event_hash: self.event_tip.last_hash.clone(),
         }
     }
 
-    /// Verifies the journal, against `head` when one is given.
+    /// Verifies the journal and its events, against `head` when one is given.
     pub fn verify(&self, head: Option<&Head>) -> Report {
-        verify(&self.point_of_sale(), &self.entries, &self.closures, head)
+        let mut report = verify(&self.point_of_sale(), &self.entries, &self.closures, head);
+        verify_events(&mut report, &self.point_of_sale(), &self.events, head);
+        report
     }
 
     /// The signed archive of the whole journal.
@@ -107,6 +157,11 @@ impl Journal {
 
     /// The whole journal packed for an archive, to be signed by a key outside core.
     pub fn unsigned_archive(&self) -> UnsignedArchive {
-        UnsignedArchive { head: self.head(), entries: self.entries.clone(), closures: self.closures.clone() }
+        UnsignedArchive {
+            head: self.head(),
+            entries: self.entries.clone(),
+            closures: self.closures.clone(),
+            events: self.events.clone(),
+        }
     }
 }

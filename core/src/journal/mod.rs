@@ -12,6 +12,9 @@
 //! * **sécurisation**: daily, monthly and yearly [`Closure`]s with totals per VAT code and per
 //!   payment method and a perpetual grand total, chained the same way ([`closure`]); a head
 //!   marker kept apart ([`Head`]); a verifier naming the first broken record ([`verify()`]);
+//! * a **technical event journal** (JET: starts, stops, an offline start, the clock going
+//!   backwards, an integrity defect found at open, exports, closings), chained the same way
+//!   ([`event`]);
 //! * **conservation et archivage**: a signed archive ([`Archive`], Ed25519) verifiable offline
 //!   with the till's public key, by `crous-till journal verify FILE`.
 //!
@@ -29,6 +32,7 @@ pub mod archive;
 pub mod canonical;
 pub mod closure;
 pub mod entry;
+pub mod event;
 pub mod hash;
 pub mod head;
 pub mod memory;
@@ -37,15 +41,16 @@ pub mod totals;
 pub mod verify;
 pub mod z_report;
 
-pub use archive::{Archive, ArchiveError, ArchiveSignature, TillKey, UnsignedArchive};
+pub use archive::{check_closure_signature, Archive, ArchiveError, ArchiveSignature, TillKey, UnsignedArchive};
 pub use closure::{close_period, CloseError, Closure, ClosureState};
 pub use entry::{append_entry, AppendError, EntryTip, JournalEntry};
+pub use event::{record_event, record_events, Event, EventError, EventKind, EventTip};
 pub use hash::GENESIS_HASH;
 pub use head::Head;
 pub use memory::Journal;
 pub use period::{business_day, ClosureKind, Period};
 pub use totals::{PaymentTotal, Totals, VatRateTotal};
-pub use verify::{verify, Chain, Finding, Report, Witness};
+pub use verify::{verify, verify_events, Chain, Finding, Report, Witness};
 pub use z_report::{HourTotal, ZReport, ZReportError};
 
 /// The record format this code writes and verifies, stored in every entry, closure and head.

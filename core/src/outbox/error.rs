@@ -58,6 +58,9 @@ pub enum OutboxError {
     JournalBroken(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A technical event could not be recorded (a clock outside the dates core can write).
+    #[error("the technical event cannot be recorded: {0}")]
+    Event(String),
     /// The signed archive could not be made (a signature made outside core refused).
     #[error("the journal archive cannot be made: {0}")]
     Archive(String),

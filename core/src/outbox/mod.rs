@@ -84,8 +84,10 @@
 //! the 409 makes that harmless.
 
 mod drain;
+pub(crate) mod durable_journal;
 mod entry;
 mod error;
+mod events;
 mod outcome;
 mod policy;
 mod queue;
@@ -94,13 +96,15 @@ mod view;
 mod write;
 
 pub use drain::{Drain, DrainStep};
+pub use durable_journal::TillJournal;
 pub use entry::{Delivery, EpochMillis, LastError, OutboxEntry, Status};
 pub use error::{OutboxError, StoreError};
+pub use events::integrity_defect;
 pub use outcome::{Failure, SendOutcome};
 pub use policy::OutboxPolicy;
 pub use queue::{HoldsOutbox, Next, Outbox};
 pub use store::{
-    archive_error, export_archive, unsigned_archive, z_reports, DurableOutbox, Enqueued, MemoryStore, OutboxStore,
+    archive_error, export_detail, unsigned_archive, z_reports, DurableOutbox, Enqueued, MemoryStore, OutboxStore,
     SendQueue, Snapshot,
 };
 pub use view::{QueueView, TicketSummary};
@@ -110,3 +114,5 @@ pub use write::{Commit, Dispatch, Write};
 pub(crate) mod shared_tests;
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod events_tests;

@@ -8,10 +8,11 @@ use super::store::Snapshot;
 use super::write::{Commit, Dispatch, Effect, Write};
 use crate::journal::canonical::to_canonical_json;
 use crate::journal::FORMAT_VERSION;
-use crate::journal::{append_entry, close_period, ClosureState, EntryTip, Head, Journal, JournalEntry, Period};
+use crate::journal::{append_entry, ClosureState, EntryTip, EventTip, Head, Journal};
 use crate::point_of_sale::PointOfSale;
 use crate::ticket::Ticket;
 use std::collections::{BTreeMap, HashMap};
+use std::mem::take;
 
 /// What to do next, as [`Outbox::next_to_send`] sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -55,22 +56,24 @@ pub struct Outbox {
     by_id: HashMap<u64, u64>,
     last_id: u64,
     tip: EntryTip,
-    closures: ClosureState,
+    pub(super) closures: ClosureState,
+    pub(super) events: EventTip,
+    /// The Crous answered since this run started ([`super::events`]: an offline start).
+    pub(super) contacted: bool,
+    /// This run already recorded its offline start.
+    pub(super) offline_noted: bool,
     in_flight: Option<u64>,
     unauthorized: bool,
     auth_failures: u32,
     version: u64,
 }
 
-/// The stored journal, verified against its head marker ([`Journal::restore`]); its first
-/// finding when it does not verify.
-pub(crate) fn restore_journal(
-    point_of_sale: PointOfSale,
-    entries: Vec<JournalEntry>,
-    closures: Vec<crate::journal::Closure>,
-    head: Option<&Head>,
-) -> Result<Journal, OutboxError> {
-    Journal::restore(point_of_sale, entries, closures, head).map_err(|report| {
+/// The stored journal and technical events, verified against the head marker
+/// ([`Journal::restore_with_events`]); the first finding when they do not verify.
+pub(crate) fn restore_journal(point_of_sale: PointOfSale, snapshot: &mut Snapshot) -> Result<Journal, OutboxError> {
+    let (entries, closures, events) =
+        (take(&mut snapshot.journal), take(&mut snapshot.closures), take(&mut snapshot.events));
+    Journal::restore_with_events(point_of_sale, entries, closures, events, snapshot.head.as_ref()).map_err(|report| {
         OutboxError::JournalBroken(report.first().map_or_else(|| "unknown".into(), |f| f.to_string()))
     })
 }
@@ -94,6 +97,9 @@ impl Outbox {
             last_id: 0,
             tip: EntryTip::genesis(point_of_sale),
             closures: ClosureState::genesis(point_of_sale),
+            events: EventTip::genesis(point_of_sale),
+            contacted: false,
+            offline_noted: false,
             in_flight: None,
             unauthorized: false,
             auth_failures: 0,
@@ -145,8 +151,8 @@ impl Outbox {
     /// Rebuilds the outbox from everything a store loaded: verifies the journal against its head
     /// marker ([`Journal::restore`]), then [`Outbox::restore_with_journal`]. What a restart does,
     /// for synchronous stores ([`super::DurableOutbox::open`]) and asynchronous ones alike.
-    pub fn open(point_of_sale: PointOfSale, policy: OutboxPolicy, snapshot: Snapshot) -> Result<Self, OutboxError> {
-        let journal = restore_journal(point_of_sale, snapshot.journal, snapshot.closures, snapshot.head.as_ref())?;
+    pub fn open(point_of_sale: PointOfSale, policy: OutboxPolicy, mut snapshot: Snapshot) -> Result<Self, OutboxError> {
+        let journal = restore_journal(point_of_sale, &mut snapshot)?;
         Outbox::restore_with_journal(policy, snapshot.rows, &journal)
     }
 
@@ -159,7 +165,8 @@ impl Outbox {
     ) -> Result<Self, OutboxError> {
         let pos = journal.point_of_sale();
         let tip = journal.entries().last().map_or_else(|| EntryTip::genesis(pos), EntryTip::after);
-        let outbox = Outbox::restore(pos, policy, rows, tip, journal.closure_state().clone())?;
+        let mut outbox = Outbox::restore(pos, policy, rows, tip, journal.closure_state().clone())?;
+        outbox.events = journal.event_tip().clone();
         for row in outbox.rows.values() {
             let entry = &journal.entries()[(row.sequence - 1) as usize];
             if to_canonical_json(&entry.ticket)? != to_canonical_json(&row.ticket)? {
@@ -193,6 +200,8 @@ impl Outbox {
         }
         fresh.unauthorized = self.unauthorized;
         fresh.auth_failures = self.auth_failures;
+        fresh.contacted = self.contacted;
+        fresh.offline_noted = self.offline_noted;
         fresh.version = self.version + 1;
         *self = fresh;
     }
@@ -234,6 +243,8 @@ impl Outbox {
             last_entry_hash: self.tip.last_hash.clone(),
             closure_count: self.closures.count,
             last_closure_hash: self.closures.last_hash.clone(),
+            event_count: self.events.last_sequence,
+            last_event_hash: self.events.last_hash.clone(),
         }
     }
 
@@ -247,7 +258,7 @@ impl Outbox {
         self.unauthorized = false;
     }
 
-    fn commit(&self, writes: Vec<Write>, effect: Effect) -> Commit {
+    pub(super) fn commit(&self, writes: Vec<Write>, effect: Effect) -> Commit {
         Commit { base: self.version, writes, effect }
     }
 
@@ -386,8 +397,12 @@ impl Outbox {
                 next.last_error = Some(error(failure));
             }
         }
-        let write = Write::UpdateEntry { entry: next, expected_revision: row.revision };
-        Ok(self.commit(vec![write], Effect::Settled { unauthorized }))
+        let mut writes = vec![Write::UpdateEntry { entry: next, expected_revision: row.revision }];
+        let answered = !matches!(outcome, SendOutcome::RetryLater { failure, .. } if failure.status.is_none());
+        if !answered && !self.contacted && !self.offline_noted {
+            writes.extend(self.offline_start_writes(now, outcome)?);
+        }
+        Ok(self.commit(writes, Effect::Settled { unauthorized, answered }))
     }
 
     /// Plans putting a refused ticket back in the queue, once its cause is fixed (say, the Crous
@@ -427,27 +442,6 @@ impl Outbox {
         self.commit(writes, Effect::None)
     }
 
-    /// The first journal sequence a closure of `period` must be given (the entries after the last
-    /// closure of its kind): what a store loads for [`Outbox::close`].
-    pub fn closure_start(&self, period: Period) -> u64 {
-        self.closures.through_sequence(period.kind()) + 1
-    }
-
-    /// Plans a day, month or year closure of the journal (issue 8), with the head marker, so
-    /// that closures and appends keep one head. `entries` are the journal entries from
-    /// [`Outbox::closure_start`] to the last one.
-    pub fn close(&self, period: Period, entries: &[JournalEntry]) -> Result<Commit, OutboxError> {
-        let from = self.closures.through_sequence(period.kind()) + 1;
-        let expected: Vec<u64> = (from..=self.tip.last_sequence).collect();
-        let given: Vec<u64> = entries.iter().map(|e| e.sequence).collect();
-        if given != expected || entries.last().is_some_and(|e| e.hash != self.tip.last_hash) {
-            return Err(OutboxError::ClosureEntries { from, to: self.tip.last_sequence });
-        }
-        let closure = close_period(&self.closures, entries, period)?;
-        let head = Head { closure_count: closure.sequence, last_closure_hash: closure.hash.clone(), ..self.head() };
-        Ok(self.commit(vec![Write::AppendClosure { closure }, Write::PutHead { head }], Effect::None))
-    }
-
     /// Takes a persisted commit into the outbox; returns the ticket to send when the commit was
     /// a `sending` mark. Apply only what the store has performed.
     pub fn apply(&mut self, commit: Commit) -> Result<Option<Dispatch>, OutboxError> {
@@ -458,6 +452,10 @@ impl Outbox {
             match write {
                 Write::AppendJournalEntry { entry } => self.tip = EntryTip::after(&entry),
                 Write::AppendClosure { closure } => self.closures = self.closures.after(&closure),
+                Write::AppendEvent { event } => {
+                    self.offline_noted |= event.kind() == Some(crate::journal::EventKind::OfflineStart);
+                    self.events = EventTip::after(&event);
+                }
                 // The sale engine's records ([`crate::sale::Till`] takes them in).
                 Write::PutHead { .. }
                 | Write::PutNumbering { .. }
@@ -489,8 +487,9 @@ impl Outbox {
                 self.in_flight = Some(dispatch.sequence);
                 Some(*dispatch)
             }
-            Effect::Settled { unauthorized } => {
+            Effect::Settled { unauthorized, answered } => {
                 self.in_flight = None;
+                self.contacted |= answered;
                 if unauthorized {
                     self.unauthorized = true;
                     self.auth_failures = self.auth_failures.saturating_add(1);

@@ -4,6 +4,7 @@
 
 use super::tests::tickets;
 use super::*;
+use crate::outbox::TillJournal;
 use crate::journal::Journal;
 use crate::point_of_sale::PointOfSale;
 use std::cell::RefCell;
@@ -24,6 +25,11 @@ impl Shared {
     /// The store as process `me` sees it.
     pub(crate) fn process(&self, me: usize) -> Shared {
         Shared { me, ..self.clone() }
+    }
+
+    /// The store itself, to tamper with.
+    pub(crate) fn memory(&self) -> std::cell::RefMut<'_, MemoryStore> {
+        self.store.borrow_mut()
     }
 }
 
@@ -135,7 +141,7 @@ fn closing_takes_in_every_writers_entries() {
     a.enqueue(tickets[0].clone(), T0).unwrap();
     b.enqueue(tickets[1].clone(), T0).unwrap();
     b.enqueue(tickets[2].clone(), T0).unwrap();
-    a.close("2026-11-23".parse().unwrap()).unwrap();
+    a.close("2026-11-23".parse().unwrap(), None, T0).unwrap();
     let snapshot = shared.load(POS).unwrap();
     assert_eq!(snapshot.closures.len(), 1);
     assert_eq!(snapshot.closures[0].through_sequence, 3, "the day's three tickets, two of them from the other writer");

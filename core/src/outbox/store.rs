@@ -14,14 +14,14 @@ use super::queue::restore_journal;
 use super::queue::Outbox;
 use super::view::QueueView;
 use super::write::{Commit, Dispatch, Write};
-use crate::journal::{Archive, ArchiveError, Closure, Head, JournalEntry, Period, TillKey, UnsignedArchive, ZReport};
+use crate::journal::{ArchiveError, Closure, Event, Head, JournalEntry, UnsignedArchive, ZReport};
 use crate::point_of_sale::PointOfSale;
 use crate::sale::{NumberingRecord, SaleRecord, WebOrderRecord};
 use crate::ticket::Ticket;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Everything stored for one point of sale, as loaded at start-up (JSON: `{rows, journal,
-/// closures, head, sales, numbering, orders}`, what an asynchronous store such as IndexedDB hands to the
+/// closures, events, head, sales, numbering, orders}`, what an asynchronous store such as IndexedDB hands to the
 /// wasm binding).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -32,6 +32,8 @@ pub struct Snapshot {
     pub journal: Vec<JournalEntry>,
     /// Closures in sequence order.
     pub closures: Vec<Closure>,
+    /// Technical events in sequence order ([`crate::journal::event`]).
+    pub events: Vec<Event>,
     /// The head marker, if one was ever stored.
     pub head: Option<Head>,
     /// The sale engine's sales ([`crate::sale`]), any order.
@@ -120,28 +122,21 @@ pub(crate) fn claim_then_reload<Q, S: OutboxStore>(
     Ok(true)
 }
 
-/// The signed archive of the journal `store` holds for `point_of_sale` (art. 286 I-3° bis CGI:
-/// the records leave the till in a form anyone can check offline with the till's public key,
-/// `crous-till journal verify`). The stored journal is verified first: a broken one is not signed.
-pub fn export_archive<S: OutboxStore + ?Sized>(
-    store: &S,
-    point_of_sale: PointOfSale,
-    key: &TillKey,
-) -> Result<Archive, OutboxError> {
-    unsigned_archive(point_of_sale, store.load(point_of_sale)?)?.sign(key).map_err(archive_error)
+/// What the export event says: the key that signs the archive.
+pub fn export_detail(public_key_hex: &str) -> String {
+    format!("archive signed by Ed25519 key {public_key_hex}")
 }
 
 /// The journal of a loaded `snapshot` packed for an archive, once verified: what a till whose
 /// key lives outside core (the browser's WebCrypto key) signs ([`UnsignedArchive::signed`]).
-pub fn unsigned_archive(point_of_sale: PointOfSale, snapshot: Snapshot) -> Result<UnsignedArchive, OutboxError> {
-    let journal = restore_journal(point_of_sale, snapshot.journal, snapshot.closures, snapshot.head.as_ref())?;
-    Ok(journal.unsigned_archive())
+pub fn unsigned_archive(point_of_sale: PointOfSale, mut snapshot: Snapshot) -> Result<UnsignedArchive, OutboxError> {
+    Ok(restore_journal(point_of_sale, &mut snapshot)?.unsigned_archive())
 }
 
 /// The Z report of every closure of a loaded `snapshot`'s journal, verified first (what a page
 /// shows of its closures; [`crate::journal::ZReport`]).
-pub fn z_reports(point_of_sale: PointOfSale, snapshot: Snapshot) -> Result<Vec<ZReport>, OutboxError> {
-    let journal = restore_journal(point_of_sale, snapshot.journal, snapshot.closures, snapshot.head.as_ref())?;
+pub fn z_reports(point_of_sale: PointOfSale, mut snapshot: Snapshot) -> Result<Vec<ZReport>, OutboxError> {
+    let journal = restore_journal(point_of_sale, &mut snapshot)?;
     let report = |c| ZReport::of(c, journal.entries()).map_err(|e| OutboxError::Corrupt(e.to_string()));
     journal.closures().iter().map(report).collect()
 }
@@ -216,6 +211,26 @@ impl<S: OutboxStore> SendQueue for DurableOutbox<S> {
     }
 }
 
+impl<S: OutboxStore> super::TillJournal for DurableOutbox<S> {
+    type Store = S;
+
+    fn journal_outbox(&self) -> &Outbox {
+        &self.outbox
+    }
+
+    fn journal_store(&mut self) -> &mut S {
+        &mut self.store
+    }
+
+    fn persist_commit(&mut self, commit: Commit) -> Result<(), OutboxError> {
+        self.persist(commit).map(drop)
+    }
+
+    fn reload_journal(&mut self) -> Result<(), OutboxError> {
+        self.reload()
+    }
+}
+
 /// What [`DurableOutbox::enqueue`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Enqueued {
@@ -235,13 +250,21 @@ pub struct DurableOutbox<S> {
 impl<S: OutboxStore> DurableOutbox<S> {
     /// Loads the point of sale's rows and journal, verifies the journal against its head marker
     /// ([`crate::journal::Journal::restore`]) and rebuilds the outbox: what a restart does.
+    ///
+    /// Records nothing: to inspect a store. A program that runs the till uses
+    /// [`DurableOutbox::start`].
     pub fn open(store: S, point_of_sale: PointOfSale, policy: OutboxPolicy) -> Result<Self, OutboxError> {
         let snapshot = store.load(point_of_sale)?;
         let outbox = Outbox::open(point_of_sale, policy, snapshot)?;
         Ok(DurableOutbox { store, outbox })
     }
 
-    fn persist(&mut self, commit: Commit) -> Result<Option<Dispatch>, OutboxError> {
+    /// Opens the till for a run of `program` and records its start ([`super::TillJournal::started`]).
+    pub fn start(store: S, point_of_sale: PointOfSale, policy: OutboxPolicy, now: EpochMillis, program: &str) -> Result<Self, OutboxError> {
+        super::durable_journal::start(store, point_of_sale, now, program, |store| Self::open(store, point_of_sale, policy))
+    }
+
+    pub(crate) fn persist(&mut self, commit: Commit) -> Result<Option<Dispatch>, OutboxError> {
         if !commit.is_empty() {
             self.store.commit(commit.writes())?;
         }
@@ -312,18 +335,6 @@ impl<S: OutboxStore> DurableOutbox<S> {
         Ok(pruned)
     }
 
-    /// Closes a day, month or year of the journal.
-    pub fn close(&mut self, period: Period) -> Result<(), OutboxError> {
-        if self.store.shared() {
-            self.reload()?; // the closure covers every entry stored, whoever wrote it
-        }
-        self.retrying(|me| {
-            let entries = me.store.journal_from(me.outbox.point_of_sale(), me.outbox.closure_start(period))?;
-            let commit = me.outbox.close(period, &entries)?;
-            me.persist(commit).map(drop)
-        })
-    }
-
     /// The caller holds a fresh Crous token again.
     pub fn authenticated(&mut self) {
         self.outbox.authenticated();
@@ -358,6 +369,7 @@ struct Stored {
     ids: BTreeSet<String>,
     journal: Vec<JournalEntry>,
     closures: Vec<Closure>,
+    events: Vec<Event>,
     head: Option<Head>,
     sales: BTreeMap<String, SaleRecord>,
     numbering: Option<NumberingRecord>,
@@ -379,6 +391,12 @@ impl Stored {
                     return conflict(format!("closure {} after {}", closure.sequence, self.closures.len()));
                 }
                 self.closures.push(closure.clone());
+            }
+            Write::AppendEvent { event } => {
+                if event.sequence != self.events.len() as u64 + 1 {
+                    return conflict(format!("event {} after {}", event.sequence, self.events.len()));
+                }
+                self.events.push(event.clone());
             }
             Write::PutHead { head } => self.head = Some(head.clone()),
             Write::InsertEntry { entry } => {
@@ -490,6 +508,7 @@ impl OutboxStore for MemoryStore {
             rows: stored.rows.into_values().collect(),
             journal: stored.journal,
             closures: stored.closures,
+            events: stored.events,
             head: stored.head,
             sales: stored.sales.into_values().collect(),
             numbering: stored.numbering,

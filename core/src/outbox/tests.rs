@@ -1,6 +1,7 @@
 //! Unit tests of the outbox, rule by rule, over the in-memory store.
 
 use super::*;
+use crate::outbox::TillJournal;
 use crate::builder::{build_ticket, Payment, SaleContext};
 use crate::journal::{verify, AppendError, Period};
 use crate::numbering::NumberingState;
@@ -335,8 +336,8 @@ fn the_journal_holds_the_queued_tickets_and_closes_through_the_outbox() {
     let (mut outbox, tickets) = with_tickets(3);
     let day = Period::Day(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
     let journal = outbox.store().load(POS).unwrap().journal;
-    assert_eq!(outbox.outbox().close(day, &journal[1..]).unwrap_err(), OutboxError::ClosureEntries { from: 1, to: 3 });
-    outbox.close(day).unwrap();
+    assert_eq!(outbox.outbox().plan_closure(day, &journal[1..]).unwrap_err(), OutboxError::ClosureEntries { from: 1, to: 3 });
+    outbox.close(day, None, T0).unwrap();
     let stored = outbox.store().load(POS).unwrap();
     assert_eq!(stored.journal.iter().map(|e| &e.ticket).collect::<Vec<_>>(), tickets.iter().collect::<Vec<_>>());
     assert_eq!(stored.closures.len(), 1);
@@ -442,9 +443,9 @@ fn delivered_rows_are_pruned_but_never_journaled_or_sent_again() {
 #[test]
 fn the_stored_journal_exports_as_a_signed_archive_and_a_broken_one_does_not() {
     let (mut outbox, _) = with_tickets(3);
-    outbox.close("2026-11-23".parse().unwrap()).unwrap();
     let key = crate::journal::TillKey::from_seed([7; 32]);
-    let archive = export_archive(outbox.store(), POS, &key).unwrap();
+    outbox.close("2026-11-23".parse().unwrap(), Some(&key), T0).unwrap();
+    let archive = outbox.export_archive(&key, T0).unwrap();
     assert_eq!((archive.entries.len(), archive.closures.len()), (3, 1));
     let reports = z_reports(POS, outbox.store().load(POS).unwrap()).unwrap();
     assert_eq!((reports.len(), &reports[0].totals), (1, &archive.closures[0].totals));
@@ -452,5 +453,5 @@ fn the_stored_journal_exports_as_a_signed_archive_and_a_broken_one_does_not() {
     // An amount changed in the store: the journal no longer verifies, nothing is signed.
     let payments = outbox.store_mut().journal_mut(POS)[1].ticket.liste_reglements.as_mut().unwrap();
     payments[0].montant = Some(crate::Decimal::ONE);
-    assert!(matches!(export_archive(outbox.store(), POS, &key), Err(OutboxError::JournalBroken(_))));
+    assert!(matches!(outbox.export_archive(&key, T0), Err(OutboxError::JournalBroken(_))));
 }

@@ -13,7 +13,7 @@
 //!   read, so a second writer (another tab) cannot resurrect it.
 
 use super::entry::OutboxEntry;
-use crate::journal::{Closure, Head, JournalEntry};
+use crate::journal::{Closure, Event, Head, JournalEntry};
 use crate::point_of_sale::PointOfSale;
 use crate::sale::{NumberingRecord, SaleRecord, WebOrderRecord};
 use crate::ticket::Ticket;
@@ -29,6 +29,9 @@ pub enum Write {
     /// Insert the closure keyed `(pointOfSale, sequence)`. Precondition: the closure chain's last
     /// stored sequence is `sequence − 1`.
     AppendClosure { closure: Closure },
+    /// Insert the technical event keyed `(pointOfSale, sequence)` ([`crate::journal::event`]).
+    /// Precondition: the event chain's last stored sequence is `sequence − 1`.
+    AppendEvent { event: Event },
     /// Replace the point of sale's head marker (kept in its own store: see
     /// [`crate::journal::Head`]).
     PutHead { head: Head },
@@ -62,6 +65,7 @@ impl Write {
         match self {
             Write::AppendJournalEntry { entry } => entry.point_of_sale,
             Write::AppendClosure { closure } => closure.point_of_sale,
+            Write::AppendEvent { event } => event.point_of_sale,
             Write::PutHead { head } => head.point_of_sale,
             Write::InsertEntry { entry } | Write::UpdateEntry { entry, .. } => entry.point_of_sale,
             Write::DeleteEntry { point_of_sale, .. } => *point_of_sale,
@@ -78,9 +82,11 @@ pub(crate) enum Effect {
     None,
     /// Hand out this send.
     Send(Box<Dispatch>),
-    /// The send in flight is settled; `unauthorized` when it got a 401.
+    /// The send in flight is settled; `unauthorized` when it got a 401; `answered` when the
+    /// Crous answered at all (not a lost connection).
     Settled {
         unauthorized: bool,
+        answered: bool,
     },
 }
 

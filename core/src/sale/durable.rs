@@ -9,8 +9,8 @@ use super::record::SaleRecord;
 use super::till::{Resolution, SaleInput, Settlement, Till, TillCommit};
 use super::web_order::{OrderInput, WebOrderRecord};
 use crate::api::execution::{Delivered, ExecutorError};
-use crate::journal::Period;
 use crate::outbox::store::{claim_then_reload, is_conflict, retrying};
+use crate::outbox::TillJournal;
 use crate::outbox::{
     Commit, Dispatch, EpochMillis, Outbox, OutboxError, OutboxPolicy, OutboxStore, QueueView, SendOutcome, SendQueue,
 };
@@ -28,6 +28,21 @@ impl<S: OutboxStore> DurableTill<S> {
     pub fn open(store: S, point_of_sale: PointOfSale, policy: OutboxPolicy) -> Result<Self, SaleError> {
         let snapshot = store.load(point_of_sale).map_err(OutboxError::from)?;
         Ok(DurableTill { till: Till::open(point_of_sale, policy, snapshot)?, store })
+    }
+
+    /// Opens the till for a run of `program` and records its start
+    /// ([`crate::outbox::TillJournal::started`]); a stored journal that does not verify is
+    /// recorded as an integrity defect and refused (`journal.broken`).
+    pub fn start(
+        store: S,
+        point_of_sale: PointOfSale,
+        policy: OutboxPolicy,
+        now: EpochMillis,
+        program: &str,
+    ) -> Result<Self, SaleError> {
+        crate::outbox::durable_journal::start(store, point_of_sale, now, program, |store| {
+            Self::open(store, point_of_sale, policy)
+        })
     }
 
     fn persist(&mut self, commit: TillCommit) -> Result<Option<PaymentOrder>, SaleError> {
@@ -159,20 +174,6 @@ impl<S: OutboxStore> DurableTill<S> {
         self.till.settlements()
     }
 
-    /// Closes a day, month or year of the journal ([`crate::outbox::Outbox::close`]).
-    pub fn close(&mut self, period: Period) -> Result<(), OutboxError> {
-        if self.store.shared() {
-            self.reload().map_err(reload_error)?; // the closure covers every entry stored, whoever wrote it
-        }
-        let reload = |me: &mut Self| me.reload().map_err(reload_error);
-        retrying(self, reload, is_conflict, |me| {
-            let outbox = me.till.outbox();
-            let entries = me.store.journal_from(outbox.point_of_sale(), outbox.closure_start(period))?;
-            let commit = outbox.close(period, &entries)?;
-            me.persist_outbox(commit).map(drop)
-        })
-    }
-
     pub fn till(&self) -> &Till {
         &self.till
     }
@@ -205,6 +206,26 @@ fn reload_error(e: SaleError) -> OutboxError {
     match e {
         SaleError::Outbox(o) => o,
         other => OutboxError::Corrupt(other.to_string()),
+    }
+}
+
+impl<S: OutboxStore> TillJournal for DurableTill<S> {
+    type Store = S;
+
+    fn journal_outbox(&self) -> &Outbox {
+        self.till.outbox()
+    }
+
+    fn journal_store(&mut self) -> &mut S {
+        &mut self.store
+    }
+
+    fn persist_commit(&mut self, commit: Commit) -> Result<(), OutboxError> {
+        self.persist_outbox(commit).map(drop)
+    }
+
+    fn reload_journal(&mut self) -> Result<(), OutboxError> {
+        self.reload().map_err(reload_error)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Unit tests of the sale engine, rule by rule, over the in-memory store.
 
 use super::*;
+use crate::outbox::TillJournal;
 use crate::builder::{IzlyCustomer, SaleContext};
 use crate::journal::verify;
 use crate::outbox::{MemoryStore, OutboxPolicy, OutboxStore, StoreError};
@@ -194,7 +195,7 @@ fn nothing_moves_when_the_ticket_could_not_be_kept() {
     till.begin(input(PaymentMethod::Esipay, NOON), &r, T0).unwrap();
     till.record_payment("1", &PaymentOutcome::Paid { payment: PaymentProof::Esipay { transaction: None } }, &r, T0)
         .unwrap();
-    till.close("2026-11-23".parse().unwrap()).unwrap();
+    till.close("2026-11-23".parse().unwrap(), None, T0).unwrap();
     assert!(matches!(till.begin(input(PaymentMethod::Esipay, NOON), &r, T0), Err(SaleError::Journal(_))));
     assert_eq!(till.store().load(POS).unwrap().sales.len(), 1);
     // A store failure leaves the till as it was.
