@@ -94,13 +94,3 @@ export interface IzlyPayCallbackOutcome {
 // esipay's return URL
 export interface ExpectedCardPayment { cid: string; amount: Amount }
 
-/** What `exportArchive` wrote: the signed journal archive and the till's public key to verify it by
- * (`crous-till journal verify --public-key <publicKey> <path>`). */
-export interface ExportedArchive {
-  path: string;
-  pointOfSale: string;
-  /** The till's Ed25519 public key, 64 hex digits. */
-  publicKey: string;
-  entries: number;
-  closures: number;
-}

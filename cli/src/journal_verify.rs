@@ -45,6 +45,8 @@ struct JsonReport<'a> {
     findings: &'a [Finding],
     entries_verified: usize,
     closures_verified: usize,
+    events_verified: usize,
+    closures_unsigned: usize,
     public_key: &'a str,
 }
 
@@ -88,15 +90,20 @@ fn verify(args: &Args) -> ExitCode {
             findings: &report.findings,
             entries_verified: report.entries_verified,
             closures_verified: report.closures_verified,
+            events_verified: report.events_verified,
+            closures_unsigned: report.closures_unsigned,
             public_key: &archive.signature.public_key,
         };
         println!("{}", serde_json::to_string_pretty(&json).expect("a report serializes"));
     } else if report.is_ok() {
         let head = &archive.head;
         println!(
-            "ok: journal of point of sale {} verifies: {} entries, {} closures, signed by Ed25519 key {}",
-            head.point_of_sale, head.entry_count, head.closure_count, archive.signature.public_key
+            "ok: journal of point of sale {} verifies: {} entries, {} closures, {} technical events, signed by Ed25519 key {}",
+            head.point_of_sale, head.entry_count, head.closure_count, head.event_count, archive.signature.public_key
         );
+        if report.closures_unsigned > 0 {
+            println!("note: {} closures carry no signature of their own (made before closures were signed)", report.closures_unsigned);
+        }
     } else {
         let mut findings = report.findings.iter();
         if let Some(first) = findings.next() {
@@ -106,11 +113,13 @@ fn verify(args: &Args) -> ExitCode {
             println!("also: {more}");
         }
         println!(
-            "{} of {} entries and {} of {} closures verified before the first break",
+            "{} of {} entries, {} of {} closures and {} of {} events verified before the first break",
             report.entries_verified,
             archive.entries.len(),
             report.closures_verified,
-            archive.closures.len()
+            archive.closures.len(),
+            report.events_verified,
+            archive.events.len()
         );
     }
     if trusted.is_none() {

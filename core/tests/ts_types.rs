@@ -6,7 +6,7 @@ use crous_till_core::api::izly_pos::{Debit, RightHolder};
 use crous_till_core::builder::{BuildTicketInput, BuiltTicket, IzlyCustomer, Payment, SaleContext, TicketInput};
 use crous_till_core::checks::{CheckReport, Violation, ViolationCode};
 use crous_till_core::client::*;
-use crous_till_core::journal::{ClosureKind, HourTotal, PaymentTotal, Totals, VatRateTotal, ZReport};
+use crous_till_core::journal::{ClosureKind, ExportedArchiveFile, HourTotal, PaymentTotal, Totals, VatRateTotal, ZReport};
 use crous_till_core::numbering::NumberingState;
 use crous_till_core::outbox::{LastError, QueueView, Status, TicketSummary};
 use crous_till_core::point_of_sale::PointOfSale;
@@ -78,6 +78,7 @@ fn declarations() -> String {
         QueueView::decl(&cfg),
         // The journal's Z report.
         ZReport::decl(&cfg),
+        ExportedArchiveFile::decl(&cfg),
         HourTotal::decl(&cfg),
         ClosureKind::decl(&cfg),
         Totals::decl(&cfg),

@@ -357,6 +357,16 @@ export type ZReport = {
   /** Every hour from the first to the last hour with a sale, empty hours included. */
   byHour: Array<HourTotal>;
 };
+export type ExportedArchiveFile = {
+  file: string;
+  pointOfSale: string;
+  /** The till's Ed25519 public key, 64 hex digits. */
+  publicKey: string;
+  entries: number;
+  closures: number;
+  /** Technical events, the export itself included. */
+  events: number;
+};
 export type HourTotal = {
   /** 0 to 23, local time of the tickets. */
   hour: number;

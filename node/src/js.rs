@@ -19,6 +19,9 @@ use std::future::Future;
 /// `details`), thrown as a `CrousTillError`.
 pub use crous_till_core::client::Failure;
 
+/// What opened a till, in its start events (the technical event journal).
+pub const PROGRAM: &str = concat!("crous-till-node ", env!("CARGO_PKG_VERSION"));
+
 /// Turns a [`Failure`] into the napi error that throws or rejects with exactly that object.
 pub trait IntoNapi {
     fn into_napi(self, env: &Env) -> napi::Error;

@@ -27,6 +27,7 @@ pub mod js_value;
 pub mod outbox;
 pub mod reference;
 pub mod till;
+pub mod till_key;
 pub mod till_orders;
 pub mod tray;
 

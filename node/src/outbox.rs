@@ -6,21 +6,21 @@
 //! 409, so a killed process loses nothing and, restarted, sends nothing twice.
 
 use crate::crous::Crous;
-use crate::js::{from_js, promise, settled, sync, to_js, Failure, Outcome};
+use crate::js::{from_js, promise, settled, sync, to_js, Failure, Outcome, PROGRAM};
+use crate::till::close;
+use crate::till_key::TillKey;
 use crate::reference::Reference;
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::client::CrousClient;
-use crous_till_core::journal::Period;
-use crous_till_core::outbox::{Drain, DrainStep, DurableOutbox, OutboxPolicy, SendQueue};
+use crous_till_core::journal::ExportedArchiveFile;
+use crous_till_core::outbox::{Drain, DrainStep, DurableOutbox, OutboxPolicy, SendQueue, TillJournal};
 use crous_till_core::reference::ReferenceData;
 use crous_till_core::ticket::Ticket;
-use crous_till_store::export::export_to_file;
 use crous_till_store::TillStore;
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::Env;
 use napi_derive::napi;
 use serde_json::Value;
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -44,7 +44,7 @@ impl Crous {
     #[napi]
     pub fn open_outbox(&self, env: Env, location: String, reference: &Reference) -> napi::Result<TicketOutbox> {
         let opened = TillStore::open(&location).map_err(|e| Failure::of(&e)).and_then(|store| {
-            DurableOutbox::open(store, self.client.point_of_sale(), OutboxPolicy::default())
+            DurableOutbox::start(store, self.client.point_of_sale(), OutboxPolicy::default(), now(), PROGRAM)
                 .map_err(|e| Failure::of(&e))
         });
         let outbox = sync(&env, opened)?;
@@ -93,34 +93,28 @@ impl TicketOutbox {
 
     /// Closes a period of the journal (cash-register law: daily, monthly, yearly closures with
     /// totals per VAT rate and per payment method, chained): `"2026-11-23"`, `"2026-11"` or
-    /// `"2026"`. A month closes after its days, a year after its months; a closed period takes
-    /// no more tickets (`journal.period_closed`). Resolves to the queue.
+    /// `"2026"`, signed with `key` (`openTillKey(keyFile)`) when given. A month closes after its
+    /// days, a year after its months; a closed period takes no more tickets
+    /// (`journal.period_closed`). Resolves to the queue.
     #[napi(ts_return_type = "Promise<QueueView>")]
-    pub fn close<'e>(&self, env: &'e Env, period: String) -> napi::Result<PromiseRaw<'e, Value>> {
-        let closed =
-            period.parse::<Period>().map_err(|e| Failure::new("input.invalid_period", e.to_string())).and_then(|p| {
-                let mut outbox = lock(&self.outbox);
-                outbox.close(p).map_err(|e| Failure::of(&e))?;
-                to_js(&outbox.view(now()))
-            });
-        settled(env, closed)
+    pub fn close<'e>(&self, env: &'e Env, period: String, key: Option<&TillKey>) -> napi::Result<PromiseRaw<'e, Value>> {
+        let mut outbox = lock(&self.outbox);
+        settled(env, close(&mut *outbox, &period, key).and_then(|()| to_js(&outbox.view(now()))))
     }
 
-    /// Writes the till's journal to `path` as a signed archive (`crous-till journal verify`
-    /// checks it offline), with the till's Ed25519 key kept in `keyFile` (made on first use,
-    /// 0600). A journal that does not verify is not signed (`journal.broken`). Resolves to what
-    /// was written, with the public key to verify it by.
-    #[napi(ts_return_type = "Promise<ExportedArchive>")]
-    pub fn export_archive<'e>(
-        &self,
-        env: &'e Env,
-        path: String,
-        key_file: String,
-    ) -> napi::Result<PromiseRaw<'e, Value>> {
-        let outbox = lock(&self.outbox);
-        let pos = outbox.outbox().point_of_sale();
-        let written = export_to_file(outbox.store(), pos, Path::new(&key_file), Path::new(&path));
-        settled(env, written.and_then(|w| to_js(&w)))
+    /// The till's journal as a signed archive, signed with `key`, the export recorded first
+    /// (see `Till.exportArchive`).
+    #[napi(ts_return_type = "Promise<ExportedArchiveFile>")]
+    pub fn export_archive<'e>(&self, env: &'e Env, key: &TillKey) -> napi::Result<PromiseRaw<'e, Value>> {
+        let exported = lock(&self.outbox).export_archive(&key.key, now()).map_err(|e| Failure::of(&e));
+        settled(env, exported.and_then(|a| to_js(&ExportedArchiveFile::of(&a))))
+    }
+
+    /// Records this run's stop in the technical event journal (see `Till.shutdown`).
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn shutdown<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, Value>> {
+        let stopped = lock(&self.outbox).stop(now()).map_err(|e| Failure::of(&e));
+        settled(env, stopped.map(|()| Value::Null))
     }
 
     /// Puts a refused ticket back in the queue once its cause is fixed.

@@ -7,25 +7,25 @@
 use crate::crous::Crous;
 use crate::esipay::Esipay;
 use crate::izly_pos::IzlyPos;
-use crate::js::{from_js, from_js_opt, promise, settled, sync, to_js, Failure, Outcome};
+use crate::js::{from_js, from_js_opt, promise, settled, sync, to_js, Failure, Outcome, PROGRAM};
+use crate::till_key::TillKey;
 use crate::outbox::{lock, now, pump_once, Sender};
 use crate::reference::Reference;
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::api::izly_pay::IzlyPayApi;
 use crous_till_core::client::{self, EsipayClient, IzlyPosClient};
 use crous_till_core::journal::Period;
-use crous_till_core::outbox::OutboxPolicy;
+use crous_till_core::journal::ExportedArchiveFile;
+use crous_till_core::outbox::{OutboxPolicy, TillJournal};
 use crous_till_core::reference::ReferenceData;
 use crous_till_core::sale::{
     BankCard, BankCardInput, DurableTill, PaymentOrder, PaymentOutcome, Resolution, SaleInput, SaleRecord, Settlement,
 };
-use crous_till_store::export::export_to_file;
 use crous_till_store::TillStore;
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::Env;
 use napi_derive::napi;
 use serde_json::Value;
-use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
@@ -80,7 +80,8 @@ impl Crous {
     #[napi]
     pub fn open_till(&self, env: Env, location: String, reference: &Reference) -> napi::Result<Till> {
         let opened = TillStore::open(&location).map_err(|e| Failure::of(&e)).and_then(|store| {
-            DurableTill::open(store, self.client.point_of_sale(), OutboxPolicy::default()).map_err(|e| Failure::of(&e))
+            DurableTill::start(store, self.client.point_of_sale(), OutboxPolicy::default(), now(), PROGRAM)
+                .map_err(|e| Failure::of(&e))
         });
         let till = sync(&env, opened)?;
         let sender = Sender { client: self.client.clone(), reference: reference.data.clone() };
@@ -264,31 +265,37 @@ impl Till {
         sync(&env, to_js(&lock(&self.till).view(now())))
     }
 
-    /// Closes a day (`"2026-11-23"`), month or year of the journal; resolves to the queue.
+    /// Closes a day (`"2026-11-23"`), month or year of the journal, the closure signed with
+    /// `key` (`openTillKey(keyFile)`) when given; resolves to the queue. The closing's start and
+    /// its closure are recorded in the technical event journal.
     #[napi(ts_return_type = "Promise<QueueView>")]
-    pub fn close<'e>(&self, env: &'e Env, period: String) -> napi::Result<PromiseRaw<'e, Value>> {
-        let closed =
-            period.parse::<Period>().map_err(|e| Failure::new("input.invalid_period", e.to_string())).and_then(|p| {
-                let mut till = lock(&self.till);
-                till.close(p).map_err(|e| Failure::of(&e))?;
-                to_js(&till.view(now()))
-            });
-        settled(env, closed)
+    pub fn close<'e>(&self, env: &'e Env, period: String, key: Option<&TillKey>) -> napi::Result<PromiseRaw<'e, Value>> {
+        let mut till = lock(&self.till);
+        settled(env, close(&mut *till, &period, key).and_then(|()| to_js(&till.view(now()))))
     }
 
-    /// Writes the till's journal (its sales and closures, chained) to `path` as a signed archive
-    /// (`crous-till journal verify` checks it offline), with the till's Ed25519 key kept in
-    /// `keyFile` (made on first use, 0600). A journal that does not verify is not signed
-    /// (`journal.broken`). Resolves to what was written, with the public key to verify it by.
-    #[napi(ts_return_type = "Promise<ExportedArchive>")]
-    pub fn export_archive<'e>(
-        &self,
-        env: &'e Env,
-        path: String,
-        key_file: String,
-    ) -> napi::Result<PromiseRaw<'e, Value>> {
-        let till = lock(&self.till);
-        let written = export_to_file(till.store(), till.till().point_of_sale(), Path::new(&key_file), Path::new(&path));
-        settled(env, written.and_then(|w| to_js(&w)))
+    /// The till's journal (sales, closures, technical events, chained) as a signed archive
+    /// (`crous-till journal verify` checks it offline), signed with `key`
+    /// (`openTillKey(keyFile)`). The export is recorded first, so the archive holds it. A
+    /// journal that does not verify is not signed (`journal.broken`). Resolves to the file's
+    /// text and what to show of it.
+    #[napi(ts_return_type = "Promise<ExportedArchiveFile>")]
+    pub fn export_archive<'e>(&self, env: &'e Env, key: &TillKey) -> napi::Result<PromiseRaw<'e, Value>> {
+        let exported = lock(&self.till).export_archive(&key.key, now()).map_err(|e| Failure::of(&e));
+        settled(env, exported.and_then(|a| to_js(&ExportedArchiveFile::of(&a))))
     }
+
+    /// Records this run's stop in the technical event journal: call it when the server shuts
+    /// down (a start with no stop before it says the previous run ended without one).
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn shutdown<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, Value>> {
+        let stopped = lock(&self.till).stop(now()).map_err(|e| Failure::of(&e));
+        settled(env, stopped.map(|()| Value::Null))
+    }
+}
+
+/// Closes `period` of a till's journal ([`TillJournal::close`]), with `key` when given.
+pub(crate) fn close(journal: &mut impl TillJournal, period: &str, key: Option<&TillKey>) -> Outcome<()> {
+    let period = period.parse::<Period>().map_err(|e| Failure::new("input.invalid_period", e.to_string()))?;
+    journal.close(period, key.map(|k| &k.key), now()).map_err(|e| Failure::of(&e))
 }

@@ -1,7 +1,8 @@
 // The journal leaves the server as a signed archive (art. 286 I-3° bis CGI): `exportArchive` on a
 // till and on an outbox, and `crous-till journal export` reading the same store, each checked by
-// `crous-till journal verify` with the till's public key; the key file is the till's, 0600; and
-// `crous-till journal report` makes the Z report of a verified archive.
+// `crous-till journal verify` with the till's public key; the key file is the till's, 0600; the
+// closures are signed with it; the technical event journal (starts, stop, closing, exports) is in
+// the archive; and `crous-till journal report` makes the Z report of a verified archive.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -35,13 +36,22 @@ test("a till's day exports as an archive its public key verifies, from the addon
     const order = await till.begin({ cart: [{ codeArticle: 100, quantite: 1 + i }], profile: { codeSociete: 8000, tarif: 1 }, method: { type: "esipay" }, sale });
     await till.record(order.idTicketEntete, await till.pay(order.idTicketEntete, card));
   }
-  await till.close(DAY);
-
   const keyFile = join(dir, "till.key");
-  const exported = await till.exportArchive(join(dir, "day.json"), keyFile);
-  assert.deepEqual({ ...exported, publicKey: undefined }, { path: join(dir, "day.json"), pointOfSale: fixture.point_of_sale, publicKey: undefined, entries: 2, closures: 1 });
-  assert.match(exported.publicKey, /^[0-9a-f]{64}$/);
+  const key = addon.openTillKey(keyFile);
+  await till.close(DAY, key);
+  await till.shutdown();
+
+  const reopened = crous.openTill(store, reference);
+  const file = await reopened.exportArchive(key);
+  writeFileSync(join(dir, "day.json"), file.file);
+  const exported = { ...file, path: join(dir, "day.json") };
+  assert.deepEqual({ ...file, file: undefined }, { file: undefined, pointOfSale: fixture.point_of_sale, publicKey: key.publicKeyHex, entries: 2, closures: 1, events: 6 });
+  assert.equal(Buffer.from(key.publicKey).toString("hex"), key.publicKeyHex);
   assert.equal(statSync(keyFile).mode & 0o777, 0o600, "the key file is its owner's only");
+  const journaled = JSON.parse(file.file);
+  assert.deepEqual(journaled.events.map((e) => e.code), [80, 330, 50, 81, 80, 110], "start, closing start, day closure, stop, start, export");
+  assert.match(journaled.events[5].detail, new RegExp(key.publicKeyHex));
+  assert.match(journaled.closures[0].signature, /^[0-9a-f]{128}$/, "the closure is signed with the till's key");
   const verified = cli("verify", "--public-key", exported.publicKey, exported.path);
   assert.equal(verified.status, 0, verified.stdout + verified.stderr);
 
@@ -60,8 +70,10 @@ test("a till's day exports as an archive its public key verifies, from the addon
   const out = join(dir, "from-cli.json");
   const exportedByCli = cli("export", "--store", store, "--pos", fixture.point_of_sale, "--key", keyFile, out);
   assert.equal(exportedByCli.status, 0, exportedByCli.stderr);
-  assert.match(exportedByCli.stdout, new RegExp(`2 entries, 1 closures, signed by Ed25519 key ${exported.publicKey}`));
-  assert.deepEqual(JSON.parse(readFileSync(out, "utf8")), JSON.parse(readFileSync(exported.path, "utf8")));
+  assert.match(exportedByCli.stdout, new RegExp(`2 entries, 1 closures, 7 events, signed by Ed25519 key ${exported.publicKey}`));
+  const byCli = JSON.parse(readFileSync(out, "utf8"));
+  assert.deepEqual([byCli.entries, byCli.closures, byCli.events.slice(0, 6)], [journaled.entries, journaled.closures, journaled.events]);
+  assert.equal(byCli.events[6].code, 110, "the CLI's export is journaled too");
 
   // An amount changed in the archive is named by the verifier.
   const archive = JSON.parse(readFileSync(out, "utf8"));
@@ -84,15 +96,15 @@ test("an outbox on PostgreSQL exports too; a bad key file or store is a coded er
   const pricedCart = reference.priceCart([{ codeArticle: 100, quantite: 1 }], { codeSociete: 8000, tarif: 1 }, DAY);
   await outbox.enqueue(reference.buildTicket({ numbering: { lastIdTicketEntete: 0, day: null, daySequence: 0 }, sale, pricedCart, payment: { type: "carteBancaire" } }).ticket);
   const keyFile = join(dir, "till.key");
-  const exported = await outbox.exportArchive(join(dir, "a.json"), keyFile);
-  assert.equal(exported.entries, 1);
+  const exported = await outbox.exportArchive(addon.openTillKey(keyFile));
+  assert.deepEqual([exported.entries, JSON.parse(exported.file).events.map((e) => e.code)], [1, [80, 110]]);
   const fromCli = cli("export", "--store", url, "--pos", fixture.point_of_sale, "--key", keyFile, join(dir, "b.json"));
   assert.equal(fromCli.status, 0, fromCli.stderr);
   assert.equal(cli("verify", "--public-key", exported.publicKey, join(dir, "b.json")).status, 0);
 
   const exposed = join(dir, "exposed.key");
   writeFileSync(exposed, `${"ab".repeat(32)}\n`, { mode: 0o644 });
-  await assert.rejects(outbox.exportArchive(join(dir, "c.json"), exposed), (e) => e.code === "journal.key_file" && /0600/.test(e.message));
+  assert.throws(() => addon.openTillKey(exposed), (e) => e.code === "journal.key_file" && /0600/.test(e.message));
   const badStore = cli("export", "--store", "postgres://till:s3cret@127.0.0.1:1/none", "--pos", fixture.point_of_sale, "--key", keyFile, join(dir, "d.json"));
   assert.equal(badStore.status, 2);
   assert.match(badStore.stderr, /^error: outbox.store_failed/);

@@ -4,8 +4,8 @@
 
 use crate::key_file::{self, KeyFileError};
 use crous_till_core::client::Failure;
-use crous_till_core::outbox::{export_archive, OutboxError, OutboxStore};
-use crous_till_core::point_of_sale::PointOfSale;
+use crous_till_core::journal::{Archive, TillKey};
+use crous_till_core::outbox::OutboxError;
 use serde::Serialize;
 use std::path::Path;
 
@@ -19,30 +19,36 @@ pub struct ExportedArchive {
     pub public_key: String,
     pub entries: usize,
     pub closures: usize,
+    /// Technical events (the export itself included).
+    pub events: usize,
 }
 
-/// Exports `point_of_sale`'s journal from `store` to `out`, signed with the key in `key_file`
-/// (made on first use). Errors carry core's codes: `journal.broken` for a journal that does not
-/// verify (nothing is signed), `journal.key_file` for the key, `journal.export_failed` for the
-/// file.
-pub fn export_to_file<S: OutboxStore + ?Sized>(
-    store: &S,
-    point_of_sale: PointOfSale,
+/// The till's key in `key_file` (made on first use), or `journal.key_file`.
+pub fn till_key(key_file: &Path) -> Result<TillKey, Failure> {
+    key_file::load_or_create(key_file).map_err(|e: KeyFileError| Failure::new("journal.key_file", e.to_string()))
+}
+
+/// Exports a journal to `out`, signed with the key in `key_file` (made on first use): `export`
+/// makes the archive with that key ([`crous_till_core::outbox::TillJournal::export_archive`]).
+/// Errors carry core's codes: `journal.broken` for a journal that does not verify (nothing is
+/// signed), `journal.key_file` for the key, `journal.export_failed` for the file.
+pub fn export_to_file(
     key_file: &Path,
     out: &Path,
+    export: impl FnOnce(&TillKey) -> Result<Archive, OutboxError>,
 ) -> Result<ExportedArchive, Failure> {
-    let key = key_file::load_or_create(key_file)
-        .map_err(|e: KeyFileError| Failure::new("journal.key_file", e.to_string()))?;
-    let archive = export_archive(store, point_of_sale, &key).map_err(|e: OutboxError| Failure::of(&e))?;
+    let key = till_key(key_file)?;
+    let archive = export(&key).map_err(|e| Failure::of(&e))?;
     let written = |e: std::io::Error| Failure::new("journal.export_failed", format!("{}: {e}", out.display()));
     let partial = out.with_extension("partial");
     std::fs::write(&partial, archive.to_json_pretty()).map_err(written)?;
     std::fs::rename(&partial, out).map_err(written)?;
     Ok(ExportedArchive {
         path: out.display().to_string(),
-        point_of_sale: point_of_sale.app_id(),
+        point_of_sale: archive.head.point_of_sale.app_id(),
         public_key: key.public_key_hex(),
         entries: archive.entries.len(),
         closures: archive.closures.len(),
+        events: archive.events.len(),
     })
 }

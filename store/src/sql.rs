@@ -4,7 +4,7 @@
 //! transaction ([`Sql`]); a failed precondition is [`StoreError::Conflict`] and the caller rolls
 //! the whole commit back.
 
-use crous_till_core::journal::{Closure, Head, JournalEntry};
+use crous_till_core::journal::{Closure, Event, Head, JournalEntry};
 use crous_till_core::outbox::{OutboxEntry, Snapshot, Status, StoreError, Write};
 use crous_till_core::point_of_sale::PointOfSale;
 use crous_till_core::sale::{NumberingRecord, SaleRecord, WebOrderRecord};
@@ -19,6 +19,7 @@ pub(crate) const TABLES: &[&str] = &[
       PRIMARY KEY(pos, sequence), UNIQUE(pos, id_ticket_entete))",
     "CREATE TABLE IF NOT EXISTS journal_entries(pos TEXT NOT NULL, sequence BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY(pos, sequence))",
     "CREATE TABLE IF NOT EXISTS journal_closures(pos TEXT NOT NULL, sequence BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY(pos, sequence))",
+    "CREATE TABLE IF NOT EXISTS journal_events(pos TEXT NOT NULL, sequence BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY(pos, sequence))",
     "CREATE TABLE IF NOT EXISTS journal_heads(pos TEXT PRIMARY KEY, body TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS journal_versions(pos TEXT PRIMARY KEY, version BIGINT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sales(pos TEXT NOT NULL, id_ticket_entete TEXT NOT NULL, revision BIGINT NOT NULL,
@@ -76,6 +77,7 @@ pub(crate) fn load(sql: &mut dyn Sql, point_of_sale: PointOfSale) -> Result<Snap
     let rows = bodies("outbox_rows", "sequence")?;
     let journal = bodies("journal_entries", "sequence")?;
     let closures = bodies("journal_closures", "sequence")?;
+    let events = bodies("journal_events", "sequence")?;
     let head = bodies("journal_heads", "pos")?;
     let sales = bodies("sales", "CAST(id_ticket_entete AS BIGINT)")?;
     let numbering = bodies("numbering", "pos")?;
@@ -87,6 +89,7 @@ pub(crate) fn load(sql: &mut dyn Sql, point_of_sale: PointOfSale) -> Result<Snap
         rows: all::<OutboxEntry>(rows)?,
         journal: all::<JournalEntry>(journal)?,
         closures: all::<Closure>(closures)?,
+        events: all::<Event>(events)?,
         head: all::<Head>(head)?.pop(),
         sales: all::<SaleRecord>(sales)?,
         numbering: all::<NumberingRecord>(numbering)?.pop(),
@@ -103,9 +106,12 @@ pub(crate) fn journal_version(sql: &mut dyn Sql, pos: &str) -> Result<i64, Store
     }
 }
 
-/// Whether the write changes a till's journal (its entries, closures or head).
+/// Whether the write changes a till's journal (its entries, closures, events or head).
 pub(crate) fn writes_journal(write: &Write) -> bool {
-    matches!(write, Write::AppendJournalEntry { .. } | Write::AppendClosure { .. } | Write::PutHead { .. })
+    matches!(
+        write,
+        Write::AppendJournalEntry { .. } | Write::AppendClosure { .. } | Write::AppendEvent { .. } | Write::PutHead { .. }
+    )
 }
 
 /// Counts one more journal-writing commit for `pos`.
@@ -147,6 +153,7 @@ pub(crate) fn perform(sql: &mut dyn Sql, write: &Write) -> Result<(), StoreError
     match write {
         Write::AppendJournalEntry { entry } => append(sql, "journal_entries", pos, entry.sequence, json(entry)?)?,
         Write::AppendClosure { closure } => append(sql, "journal_closures", pos, closure.sequence, json(closure)?)?,
+        Write::AppendEvent { event } => append(sql, "journal_events", pos, event.sequence, json(event)?)?,
         Write::PutHead { head } => {
             let put = "INSERT INTO journal_heads(pos, body) VALUES (?1, ?2) ON CONFLICT(pos) DO UPDATE SET body = excluded.body";
             sql.execute(put, &[text(pos), json(head)?])?;

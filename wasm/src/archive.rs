@@ -5,10 +5,10 @@
 //! the archive is made. The page offers the result as a file to download.
 
 use crate::js::{core_error, error, to_js};
-use crate::outbox::{load_snapshot, Queue};
-use crous_till_core::outbox::{archive_error, unsigned_archive, z_reports, HoldsOutbox};
+use crate::outbox::{load_snapshot, now, Queue};
+use crous_till_core::journal::ExportedArchiveFile;
+use crous_till_core::outbox::{archive_error, export_detail, unsigned_archive, z_reports, HoldsOutbox};
 use js_sys::Uint8Array;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -38,19 +38,6 @@ pub fn open_till_key(name: Option<String>) -> js_sys::Promise {
     open_till_key_js(name)
 }
 
-/// What an export made: the archive file's text, and what to show of it.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ExportedArchiveFile {
-    /// The archive, as the file to save (`crous-till journal verify` reads it).
-    file: String,
-    point_of_sale: String,
-    /// The till's Ed25519 public key, 64 hex digits.
-    public_key: String,
-    entries: usize,
-    closures: usize,
-}
-
 fn bytes<const N: usize>(value: &JsValue, what: &str) -> Result<[u8; N], JsValue> {
     let wrong = || error("journal.bad_signature", &format!("the signer's {what} is not {N} bytes"), None);
     if !value.is_instance_of::<Uint8Array>() {
@@ -59,25 +46,29 @@ fn bytes<const N: usize>(value: &JsValue, what: &str) -> Result<[u8; N], JsValue
     Uint8Array::new(value).to_vec().try_into().map_err(|_| wrong())
 }
 
+/// Has `signer` sign `message`; its public key and the signature, each of the right length
+/// (`journal.bad_signature` otherwise). Core checks the signature itself before using it.
+pub(crate) async fn sign(signer: &JsTillSigner, message: &[u8]) -> Result<([u8; 32], [u8; 64]), JsValue> {
+    let signed = JsFuture::from(signer.sign(Uint8Array::from(message))?).await?;
+    Ok((bytes::<32>(&signer.public_key(), "public key")?, bytes::<64>(&signed, "signature")?))
+}
+
 impl<Q: HoldsOutbox> Queue<Q> {
-    /// Packs the stored journal (verified first: `journal.broken` is never signed), has `signer`
-    /// sign it, and makes the archive once the signature checks.
+    /// Records the export (110, naming the signer's key), packs the stored journal (verified
+    /// first: `journal.broken` is never signed), has `signer` sign it, and makes the archive
+    /// once the signature checks.
     pub(crate) async fn export_archive(&self, signer: &JsTillSigner) -> Result<JsValue, JsValue> {
         let _held = self.lock.hold().await; // no commit lands between the load and the file
         let pos = self.state.borrow().outbox().point_of_sale();
+        let key = bytes::<32>(&signer.public_key(), "public key")?;
+        let detail = export_detail(&crous_till_core::journal::hash::to_hex(&key));
+        let exported = self.state.borrow().outbox().exported(now(), detail).map_err(|e| core_error(&e))?;
+        self.persist(exported).await?;
         let unsigned = unsigned_archive(pos, load_snapshot(&self.store, pos).await?).map_err(|e| core_error(&e))?;
         let message = unsigned.message().map_err(|e| core_error(&archive_error(e)))?;
-        let signed = JsFuture::from(signer.sign(Uint8Array::from(&message[..]))?).await?;
-        let signature = bytes::<64>(&signed, "signature")?;
-        let public_key = bytes::<32>(&signer.public_key(), "public key")?;
+        let (public_key, signature) = sign(signer, &message).await?;
         let archive = unsigned.signed(&public_key, &signature).map_err(|e| core_error(&archive_error(e)))?;
-        to_js(&ExportedArchiveFile {
-            file: archive.to_json_pretty(),
-            point_of_sale: pos.app_id(),
-            public_key: archive.signature.public_key.clone(),
-            entries: archive.entries.len(),
-            closures: archive.closures.len(),
-        })
+        to_js(&ExportedArchiveFile::of(&archive))
     }
 
     /// The Z report of every closure of the stored journal (verified first), oldest first.

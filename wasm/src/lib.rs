@@ -17,6 +17,7 @@ pub mod fetch;
 pub mod izly_connect;
 pub mod izly_pay;
 pub mod js;
+pub mod journal_events;
 pub mod outbox;
 pub mod sale;
 pub mod till;

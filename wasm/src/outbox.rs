@@ -9,9 +9,9 @@
 use crate::client_crous::Crous;
 use crate::fetch::FetchTransport;
 use crate::js::{core_error, error, from_js, to_js};
+use crate::journal_events::refuse_open;
 use crate::till::Reference;
 use crous_till_core::client::CrousClient;
-use crous_till_core::journal::Period;
 use crous_till_core::outbox::{
     Commit, Dispatch, Drain, DrainStep, HoldsOutbox, Outbox, OutboxPolicy, SendOutcome, Snapshot,
 };
@@ -109,8 +109,13 @@ impl Crous {
         future_to_promise(async move {
             let pos = crous.point_of_sale();
             let snapshot = load_snapshot(&store, pos).await?;
-            let outbox = Outbox::open(pos, OutboxPolicy::default(), snapshot).map_err(|e| core_error(&e))?;
-            Ok(TicketOutbox { inner: Rc::new(Queue::new(outbox, store, crous, reference)) }.into())
+            let outbox = match Outbox::open(pos, OutboxPolicy::default(), snapshot.clone()) {
+                Ok(outbox) => outbox,
+                Err(e) => return Err(refuse_open(&store, pos, &snapshot, &e).await),
+            };
+            let queue = Queue::new(outbox, store, crous, reference);
+            queue.started().await?;
+            Ok(TicketOutbox { inner: Rc::new(queue) }.into())
         })
     }
 }
@@ -149,12 +154,22 @@ impl TicketOutbox {
 
     /// Closes a period of the journal (cash-register law: daily, monthly, yearly closures with
     /// totals per VAT rate and per payment method, chained): `"2026-11-23"`, `"2026-11"` or
-    /// `"2026"`. A month closes after its days, a year after its months; a closed period takes
-    /// no more tickets (`journal.period_closed`).
+    /// `"2026"`, the closure signed by `key` (`openTillKey()`) when given. A month closes after
+    /// its days, a year after its months; a closed period takes no more tickets
+    /// (`journal.period_closed`). The closing's start and its closure are recorded in the
+    /// technical event journal.
     #[wasm_bindgen(unchecked_return_type = "Promise<QueueView>")]
-    pub fn close(&self, period: String) -> js_sys::Promise {
+    pub fn close(&self, period: String, key: Option<crate::archive::JsTillSigner>) -> js_sys::Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move { to_js(&inner.close(period).await?) })
+        future_to_promise(async move { to_js(&inner.close(period, key).await?) })
+    }
+
+    /// Records this page's stop in the technical event journal (call it on `pagehide`); a start
+    /// with no stop before it says the previous run ended without one.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn shutdown(&self) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move { inner.stop().await.map(|()| JsValue::UNDEFINED) })
     }
 
     /// The till's journal as a signed archive, to save as a file (`crous-till journal verify`
@@ -204,7 +219,7 @@ impl<Q: HoldsOutbox> Queue<Q> {
 
     /// Stores a commit's writes (one store transaction), then lets core take it in. Call it
     /// holding `lock`, with a commit planned under it.
-    async fn persist(&self, commit: Commit) -> Result<Option<Dispatch>, JsValue> {
+    pub(crate) async fn persist(&self, commit: Commit) -> Result<Option<Dispatch>, JsValue> {
         self.store_writes(commit.writes()).await?;
         self.state.borrow_mut().outbox_mut().apply(commit).map_err(|e| core_error(&e))
     }
@@ -224,20 +239,6 @@ impl<Q: HoldsOutbox> Queue<Q> {
             self.pumping.set(false);
             result?;
         }
-        Ok(self.view())
-    }
-
-    pub(crate) async fn close(&self, period: String) -> Result<crous_till_core::outbox::QueueView, JsValue> {
-        let period: Period = period.parse().map_err(|e: String| error("input.invalid_period", &e, None))?;
-        let _held = self.lock.hold().await;
-        let (pos, from) = {
-            let state = self.state.borrow();
-            (state.outbox().point_of_sale(), state.outbox().closure_start(period))
-        };
-        let snapshot = load_snapshot(&self.store, pos).await?;
-        let entries: Vec<_> = snapshot.journal.into_iter().filter(|e| e.sequence >= from).collect();
-        let commit = self.state.borrow().outbox().close(period, &entries).map_err(|e| core_error(&e))?;
-        self.persist(commit).await?;
         Ok(self.view())
     }
 

@@ -45,13 +45,3 @@ export interface TillSigner {
   sign(message: Uint8Array): Promise<Uint8Array>;
 }
 
-/** What `exportArchive` made: the archive file's text (save it; `crous-till journal verify
- * --public-key <publicKey>` checks it) and what to show of it. */
-export interface ExportedArchiveFile {
-  file: string;
-  pointOfSale: string;
-  /** The till's Ed25519 public key, 64 hex digits. */
-  publicKey: string;
-  entries: number;
-  closures: number;
-}

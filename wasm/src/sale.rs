@@ -11,6 +11,7 @@ use crate::client_esipay::Esipay;
 use crate::client_izly_pos::IzlyPos;
 use crate::fetch::FetchTransport;
 use crate::js::{core_error, error, from_js, from_js_opt, to_js};
+use crate::journal_events::refuse_open;
 use crate::outbox::{load_snapshot, now, JsOutboxStore, Queue};
 use crate::till::Reference;
 use crous_till_core::client::{self, EsipayClient, IzlyPosClient};
@@ -73,8 +74,13 @@ impl Crous {
         future_to_promise(async move {
             let pos = crous.point_of_sale();
             let snapshot = load_snapshot(&store, pos).await?;
-            let till = CoreTill::open(pos, OutboxPolicy::default(), snapshot).map_err(|e| core_error(&e))?;
+            let till = match CoreTill::open(pos, OutboxPolicy::default(), snapshot.clone()) {
+                Ok(till) => till,
+                Err(SaleError::Outbox(e)) => return Err(refuse_open(&store, pos, &snapshot, &e).await),
+                Err(e) => return Err(core_error(&e)),
+            };
             let inner = Inner { queue: Queue::new(till, store, crous, reference), payments: RefCell::default() };
+            inner.queue.started().await?;
             Ok(Till { inner: Rc::new(inner) }.into())
         })
     }
@@ -255,11 +261,19 @@ impl Till {
         to_js(&self.inner.queue.view())
     }
 
-    /// Closes a day (`"2026-11-23"`), month or year of the journal; resolves to the queue.
+    /// Closes a day (`"2026-11-23"`), month or year of the journal, the closure signed by `key`
+    /// (`openTillKey()`) when given; resolves to the queue (see `TicketOutbox.close`).
     #[wasm_bindgen(unchecked_return_type = "Promise<QueueView>")]
-    pub fn close(&self, period: String) -> js_sys::Promise {
+    pub fn close(&self, period: String, key: Option<JsTillSigner>) -> js_sys::Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move { to_js(&inner.queue.close(period).await?) })
+        future_to_promise(async move { to_js(&inner.queue.close(period, key).await?) })
+    }
+
+    /// Records this page's stop in the technical event journal (see `TicketOutbox.shutdown`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn shutdown(&self) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move { inner.queue.stop().await.map(|()| JsValue::UNDEFINED) })
     }
 }
 

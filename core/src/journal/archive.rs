@@ -295,3 +295,34 @@ impl Archive {
             .map_err(|_| "the head is not what the key signed".to_owned())
     }
 }
+
+/// What a till's `exportArchive` gives, in both JavaScript packages: the archive file's text
+/// (save it; `crous-till journal verify --public-key <publicKey>` checks it) and what to show of
+/// it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedArchiveFile {
+    pub file: String,
+    pub point_of_sale: String,
+    /// The till's Ed25519 public key, 64 hex digits.
+    pub public_key: String,
+    pub entries: u32,
+    pub closures: u32,
+    /// Technical events, the export itself included.
+    pub events: u32,
+}
+
+impl ExportedArchiveFile {
+    pub fn of(archive: &Archive) -> Self {
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        ExportedArchiveFile {
+            file: archive.to_json_pretty(),
+            point_of_sale: archive.head.point_of_sale.app_id(),
+            public_key: archive.signature.public_key.clone(),
+            entries: count(archive.entries.len()),
+            closures: count(archive.closures.len()),
+            events: count(archive.events.len()),
+        }
+    }
+}

@@ -41,7 +41,9 @@ pub mod totals;
 pub mod verify;
 pub mod z_report;
 
-pub use archive::{check_closure_signature, Archive, ArchiveError, ArchiveSignature, TillKey, UnsignedArchive};
+pub use archive::{
+    check_closure_signature, Archive, ArchiveError, ArchiveSignature, ExportedArchiveFile, TillKey, UnsignedArchive,
+};
 pub use closure::{close_period, CloseError, Closure, ClosureState};
 pub use entry::{append_entry, AppendError, EntryTip, JournalEntry};
 pub use event::{record_event, record_events, Event, EventError, EventKind, EventTip};

@@ -1,16 +1,17 @@
 // IndexedDB storage for the till (the `OutboxStore` the wasm TicketOutbox writes through). One
 // database per point of sale; object stores keyed by `sequence`: "rows" (outbox rows, unique
-// index on idTicketEntete), "journal", "closures"; "sales" (the sale engine's sales) keyed by
+// index on idTicketEntete), "journal", "closures", "events" (the technical event journal);
+// "sales" (the sale engine's sales) keyed by
 // idTicketEntete; "meta" holds the head marker and the ticket counters ("numbering").
 // Core plans every write (wasm/src/outbox.rs); this file only performs a commit's writes in ONE
 // readwrite transaction, checking each write's precondition, and aborts the whole transaction
 // on the first that fails: all or nothing.
 
-const STORES = ["rows", "journal", "closures", "meta", "sales"];
+const STORES = ["rows", "journal", "closures", "events", "meta", "sales"];
 
 export function openIdbOutboxStore(pointOfSale, name) {
   return new Promise((resolve, reject) => {
-    const request = indexedDB.open(name || `crous-till-outbox-${pointOfSale}`, 2);
+    const request = indexedDB.open(name || `crous-till-outbox-${pointOfSale}`, 3);
     request.onupgradeneeded = (event) => {
       const db = request.result;
       if (event.oldVersion < 1) {
@@ -20,6 +21,7 @@ export function openIdbOutboxStore(pointOfSale, name) {
         db.createObjectStore("meta");
       }
       if (event.oldVersion < 2) db.createObjectStore("sales", { keyPath: "idTicketEntete" });
+      if (event.oldVersion < 3) db.createObjectStore("events", { keyPath: "sequence" });
     };
     request.onsuccess = () => resolve(new IdbOutboxStore(request.result));
     request.onerror = () => reject(storeError("outbox.store_failed", request.error));
@@ -41,10 +43,11 @@ class IdbOutboxStore {
   load() {
     return new Promise((resolve, reject) => {
       const tx = this.db.transaction(STORES, "readonly");
-      const out = { rows: [], journal: [], closures: [], head: null, sales: [], numbering: null };
+      const out = { rows: [], journal: [], closures: [], events: [], head: null, sales: [], numbering: null };
       tx.objectStore("rows").getAll().onsuccess = (e) => (out.rows = e.target.result);
       tx.objectStore("journal").getAll().onsuccess = (e) => (out.journal = e.target.result);
       tx.objectStore("closures").getAll().onsuccess = (e) => (out.closures = e.target.result);
+      tx.objectStore("events").getAll().onsuccess = (e) => (out.events = e.target.result);
       tx.objectStore("meta").get("head").onsuccess = (e) => (out.head = e.target.result ?? null);
       tx.objectStore("meta").get("numbering").onsuccess = (e) => (out.numbering = e.target.result ?? null);
       tx.objectStore("sales").getAll().onsuccess = (e) => (out.sales = e.target.result);
@@ -78,6 +81,7 @@ class IdbOutboxStore {
         switch (w.op) {
           case "appendJournalEntry": return appendAfterCount("journal", w.entry);
           case "appendClosure": return appendAfterCount("closures", w.closure);
+          case "appendEvent": return appendAfterCount("events", w.event);
           case "putHead": tx.objectStore("meta").put(w.head, "head").onsuccess = next; return;
           // add() fails on an existing sequence, the unique index on an existing idTicketEntete.
           case "insertEntry": rows.add(w.entry).onsuccess = next; return;
