@@ -102,7 +102,10 @@ fn verify(args: &Args) -> ExitCode {
             head.point_of_sale, head.entry_count, head.closure_count, head.event_count, archive.signature.public_key
         );
         if report.closures_unsigned > 0 {
-            println!("note: {} closures carry no signature of their own (made before closures were signed)", report.closures_unsigned);
+            println!(
+                "note: {} closures carry no signature of their own (made before closures were signed)",
+                report.closures_unsigned
+            );
         }
     } else {
         let mut findings = report.findings.iter();

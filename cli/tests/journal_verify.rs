@@ -130,8 +130,8 @@ fn unreadable_files_exit_2() {
     assert!(err.contains("not a journal archive"), "{err}");
 
     let mut value: serde_json::Value = serde_json::from_str(&archive().to_json_pretty()).unwrap();
-    value["formatVersion"] = 2.into();
-    let path = write("v2", &value.to_string());
+    value["formatVersion"] = 3.into();
+    let path = write("v3", &value.to_string());
     assert_eq!(run(&["journal", "verify", path.to_str().unwrap()]).0, 2);
 
     let path = write("bad_key", &archive().to_json_pretty());

@@ -6,7 +6,9 @@ use crous_till_core::api::izly_pos::{Debit, RightHolder};
 use crous_till_core::builder::{BuildTicketInput, BuiltTicket, IzlyCustomer, Payment, SaleContext, TicketInput};
 use crous_till_core::checks::{CheckReport, Violation, ViolationCode};
 use crous_till_core::client::*;
-use crous_till_core::journal::{ClosureKind, ExportedArchiveFile, HourTotal, PaymentTotal, Totals, VatRateTotal, ZReport};
+use crous_till_core::journal::{
+    ClosureKind, ExportedArchiveFile, HourTotal, PaymentTotal, Totals, VatRateTotal, ZReport,
+};
 use crous_till_core::numbering::NumberingState;
 use crous_till_core::outbox::{LastError, QueueView, Status, TicketSummary};
 use crous_till_core::point_of_sale::PointOfSale;

@@ -65,6 +65,11 @@ pub fn settled<'e>(env: &'e Env, outcome: Outcome<Value>) -> napi::Result<Promis
     promise(env, async move { outcome })
 }
 
+/// [`settled`] for a call that resolves to nothing: `undefined`, as the browser package's.
+pub fn settled_void<'e>(env: &'e Env, outcome: Outcome<()>) -> napi::Result<PromiseRaw<'e, ()>> {
+    env.spawn_future_with_callback(async move { Ok(outcome) }, |env, outcome| outcome.map_err(|f| f.into_napi(env)))
+}
+
 /// A Promise rejected with `failure`: async methods report bad input by rejecting, never by
 /// throwing, so `.catch()` and `await` see every failure the same way.
 pub fn rejected<'e, T: ToNapiValue + 'static>(env: &'e Env, failure: Failure) -> napi::Result<PromiseRaw<'e, T>> {

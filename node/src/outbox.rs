@@ -6,10 +6,10 @@
 //! 409, so a killed process loses nothing and, restarted, sends nothing twice.
 
 use crate::crous::Crous;
-use crate::js::{from_js, promise, settled, sync, to_js, Failure, Outcome, PROGRAM};
+use crate::js::{from_js, promise, settled, settled_void, sync, to_js, Failure, Outcome, PROGRAM};
+use crate::reference::Reference;
 use crate::till::close;
 use crate::till_key::TillKey;
-use crate::reference::Reference;
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::client::CrousClient;
 use crous_till_core::journal::ExportedArchiveFile;
@@ -97,7 +97,12 @@ impl TicketOutbox {
     /// days, a year after its months; a closed period takes no more tickets
     /// (`journal.period_closed`). Resolves to the queue.
     #[napi(ts_return_type = "Promise<QueueView>")]
-    pub fn close<'e>(&self, env: &'e Env, period: String, key: Option<&TillKey>) -> napi::Result<PromiseRaw<'e, Value>> {
+    pub fn close<'e>(
+        &self,
+        env: &'e Env,
+        period: String,
+        key: Option<&TillKey>,
+    ) -> napi::Result<PromiseRaw<'e, Value>> {
         let mut outbox = lock(&self.outbox);
         settled(env, close(&mut *outbox, &period, key).and_then(|()| to_js(&outbox.view(now()))))
     }
@@ -112,9 +117,9 @@ impl TicketOutbox {
 
     /// Records this run's stop in the technical event journal (see `Till.shutdown`).
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn shutdown<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, Value>> {
+    pub fn shutdown<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, ()>> {
         let stopped = lock(&self.outbox).stop(now()).map_err(|e| Failure::of(&e));
-        settled(env, stopped.map(|()| Value::Null))
+        settled_void(env, stopped)
     }
 
     /// Puts a refused ticket back in the queue once its cause is fixed.

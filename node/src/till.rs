@@ -7,15 +7,15 @@
 use crate::crous::Crous;
 use crate::esipay::Esipay;
 use crate::izly_pos::IzlyPos;
-use crate::js::{from_js, from_js_opt, promise, settled, sync, to_js, Failure, Outcome, PROGRAM};
-use crate::till_key::TillKey;
+use crate::js::{from_js, from_js_opt, promise, settled, settled_void, sync, to_js, Failure, Outcome, PROGRAM};
 use crate::outbox::{lock, now, pump_once, Sender};
 use crate::reference::Reference;
+use crate::till_key::TillKey;
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::api::izly_pay::IzlyPayApi;
 use crous_till_core::client::{self, EsipayClient, IzlyPosClient};
-use crous_till_core::journal::Period;
 use crous_till_core::journal::ExportedArchiveFile;
+use crous_till_core::journal::Period;
 use crous_till_core::outbox::{OutboxPolicy, TillJournal};
 use crous_till_core::reference::ReferenceData;
 use crous_till_core::sale::{
@@ -269,7 +269,12 @@ impl Till {
     /// `key` (`openTillKey(keyFile)`) when given; resolves to the queue. The closing's start and
     /// its closure are recorded in the technical event journal.
     #[napi(ts_return_type = "Promise<QueueView>")]
-    pub fn close<'e>(&self, env: &'e Env, period: String, key: Option<&TillKey>) -> napi::Result<PromiseRaw<'e, Value>> {
+    pub fn close<'e>(
+        &self,
+        env: &'e Env,
+        period: String,
+        key: Option<&TillKey>,
+    ) -> napi::Result<PromiseRaw<'e, Value>> {
         let mut till = lock(&self.till);
         settled(env, close(&mut *till, &period, key).and_then(|()| to_js(&till.view(now()))))
     }
@@ -288,9 +293,9 @@ impl Till {
     /// Records this run's stop in the technical event journal: call it when the server shuts
     /// down (a start with no stop before it says the previous run ended without one).
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn shutdown<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, Value>> {
+    pub fn shutdown<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, ()>> {
         let stopped = lock(&self.till).stop(now()).map_err(|e| Failure::of(&e));
-        settled(env, stopped.map(|()| Value::Null))
+        settled_void(env, stopped)
     }
 }
 

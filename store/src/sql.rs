@@ -110,7 +110,10 @@ pub(crate) fn journal_version(sql: &mut dyn Sql, pos: &str) -> Result<i64, Store
 pub(crate) fn writes_journal(write: &Write) -> bool {
     matches!(
         write,
-        Write::AppendJournalEntry { .. } | Write::AppendClosure { .. } | Write::AppendEvent { .. } | Write::PutHead { .. }
+        Write::AppendJournalEntry { .. }
+            | Write::AppendClosure { .. }
+            | Write::AppendEvent { .. }
+            | Write::PutHead { .. }
     )
 }
 

@@ -52,7 +52,7 @@ test("a day of sales closed and exported by the page verifies with the key it sh
 
     const verified = spawnSync(BINARY, ["journal", "verify", "--public-key", publicKey, file], { encoding: "utf8" });
     assert.equal(verified.status, 0, verified.stdout + verified.stderr);
-    assert.match(verified.stdout, /2 entries, 1 closures/);
+    assert.match(verified.stdout, /2 entries, 1 closures, 4 technical events/, "start, closing start, day closure, export");
     const report = spawnSync(BINARY, ["journal", "report", "--public-key", publicKey, "--out", join(dir, "z.html"), file], { encoding: "utf8" });
     assert.equal(report.status, 0, report.stderr);
     await screenshot(page, "till-journal-exported");

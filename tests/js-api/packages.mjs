@@ -29,3 +29,12 @@ export async function tillStore(pkg, pointOfSale) {
   if (pkg === wasm) return wasm.openIndexedDbOutboxStore(pointOfSale, `js-api-${process.pid}-${stores}`);
   return join(mkdtempSync(join(tmpdir(), "crous-till-js-api-")), "till.sqlite3");
 }
+
+let keys = 0;
+/** The till's signing key: in the browser package a WebCrypto key kept in IndexedDB (named), in the
+ * addon a key file (0600). The other difference by nature; the key is used the same way after. */
+export async function tillKey(pkg) {
+  keys += 1;
+  if (pkg === wasm) return wasm.openTillKey(`js-api-key-${process.pid}-${keys}`);
+  return addon.openTillKey(join(mkdtempSync(join(tmpdir(), "crous-till-js-api-key-")), "till.key"));
+}

@@ -3,7 +3,7 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startSandbox } from "../../wasm/tests/support.mjs";
-import { packages, tillStore } from "./packages.mjs";
+import { packages, tillKey, tillStore } from "./packages.mjs";
 
 const DAY = "2026-11-23";
 const sale = { versionLogiciel: "js-api tests", idLogiciel: 39, idTypeDistribution: 1, soldAt: `${DAY}T12:05:00+01:00` };
@@ -49,6 +49,28 @@ for (const [name, pkg] of packages) {
       assert.equal((await sb.get("/sandbox/tickets")).length, 1);
       assert.equal((await till.close(DAY)).delivered, 1);
       await assert.rejects(till.close(DAY), (e) => e.name === "CrousTillError" && e.code.startsWith("journal."));
+    });
+
+    test("the journal: a closure signed with the till's key, the archive with its technical events, a stop", async () => {
+      await sb.reset();
+      const till = await openTill();
+      const key = await tillKey(pkg);
+      assert.equal(key.publicKey.length, 32, "publicKey is the raw Ed25519 key in both packages");
+      const card = { number: sb.fixtures.esipay.cards[0].number, month: 12, year: 2030 };
+      const order = await till.begin({ cart: [{ codeArticle: 100, quantite: 2 }], profile: visitor, method: { type: "esipay" }, sale });
+      await till.record(order.idTicketEntete, await till.pay(order.idTicketEntete, card));
+      const closing = till.close(DAY, key);
+      assert.ok(closing instanceof Promise);
+      await closing;
+      const exported = await till.exportArchive(key);
+      assert.deepEqual(Object.keys(exported).sort(), ["closures", "entries", "events", "file", "pointOfSale", "publicKey"]);
+      assert.deepEqual([exported.entries, exported.closures, exported.events], [1, 1, 4]);
+      assert.equal(exported.publicKey, Buffer.from(key.publicKey).toString("hex"));
+      const archive = JSON.parse(exported.file);
+      assert.deepEqual([archive.formatVersion, archive.events.map((e) => e.code)], [2, [80, 330, 50, 110]]);
+      assert.match(archive.closures[0].signature, /^[0-9a-f]{128}$/);
+      assert.equal(await till.shutdown(), undefined);
+      await assert.rejects(till.close(DAY, key), (e) => e.name === "CrousTillError" && e.code === "journal.already_closed");
     });
 
     test("bad input rejects with the same codes and changes nothing", async () => {

@@ -54,20 +54,21 @@ pub(crate) async fn sign(signer: &JsTillSigner, message: &[u8]) -> Result<([u8; 
 }
 
 impl<Q: HoldsOutbox> Queue<Q> {
-    /// Records the export (110, naming the signer's key), packs the stored journal (verified
-    /// first: `journal.broken` is never signed), has `signer` sign it, and makes the archive
-    /// once the signature checks.
+    /// Plans the export event (110, naming the signer's key), packs the stored journal with it
+    /// (verified first: `journal.broken` is never signed), has `signer` sign it, and once the
+    /// signature checks stores the event and gives the archive: a refused signer stores nothing.
     pub(crate) async fn export_archive(&self, signer: &JsTillSigner) -> Result<JsValue, JsValue> {
         let _held = self.lock.hold().await; // no commit lands between the load and the file
         let pos = self.state.borrow().outbox().point_of_sale();
         let key = bytes::<32>(&signer.public_key(), "public key")?;
         let detail = export_detail(&crous_till_core::journal::hash::to_hex(&key));
         let exported = self.state.borrow().outbox().exported(now(), detail).map_err(|e| core_error(&e))?;
-        self.persist(exported).await?;
-        let unsigned = unsigned_archive(pos, load_snapshot(&self.store, pos).await?).map_err(|e| core_error(&e))?;
+        let snapshot = load_snapshot(&self.store, pos).await?.with_journal_writes(exported.writes());
+        let unsigned = unsigned_archive(pos, snapshot).map_err(|e| core_error(&e))?;
         let message = unsigned.message().map_err(|e| core_error(&archive_error(e)))?;
         let (public_key, signature) = sign(signer, &message).await?;
         let archive = unsigned.signed(&public_key, &signature).map_err(|e| core_error(&archive_error(e)))?;
+        self.persist(exported).await?;
         to_js(&ExportedArchiveFile::of(&archive))
     }
 

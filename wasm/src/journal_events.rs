@@ -6,7 +6,7 @@
 use crate::archive::{sign, JsTillSigner};
 use crate::js::{core_error, error};
 use crate::outbox::{await_promise, load_snapshot, now, JsOutboxStore, Queue};
-use crous_till_core::journal::Period;
+use crous_till_core::journal::{check_closure_signature, Period};
 use crous_till_core::outbox::{integrity_defect, HoldsOutbox, OutboxError, QueueView, Snapshot};
 use crous_till_core::point_of_sale::PointOfSale;
 use wasm_bindgen::prelude::*;
@@ -49,9 +49,10 @@ impl<Q: HoldsOutbox> Queue<Q> {
         self.persist(commit).await.map(drop)
     }
 
-    /// Closes `period`: the closure planned (a period that cannot close records nothing), the
-    /// closing start stored (330), the closure signed by `signer` when given and checked against
-    /// its public key, then stored with its closure event (50 or 60).
+    /// Closes `period`: the closure planned (a period that cannot close records nothing), signed
+    /// by `signer` when given and checked against its public key (a refused signer records
+    /// nothing either), the closing start stored (330), then the closure with its closure event
+    /// (50 or 60).
     pub(crate) async fn close(&self, period: String, signer: Option<JsTillSigner>) -> Result<QueueView, JsValue> {
         let period: Period = period.parse().map_err(|e: String| error("input.invalid_period", &e, None))?;
         let _held = self.lock.hold().await;
@@ -62,14 +63,15 @@ impl<Q: HoldsOutbox> Queue<Q> {
         let snapshot = load_snapshot(&self.store, pos).await?;
         let entries: Vec<_> = snapshot.journal.into_iter().filter(|e| e.sequence >= from).collect();
         let mut closure = self.state.borrow().outbox().plan_closure(period, &entries).map_err(|e| core_error(&e))?;
-        let started = self.state.borrow().outbox().closing_start(period, now()).map_err(|e| core_error(&e))?;
-        self.persist(started).await?;
         let mut public_key = None;
         if let Some(signer) = signer {
             let (key, signature) = sign(&signer, &closure.signed_message()).await?;
             closure.signature = Some(crous_till_core::journal::hash::to_hex(&signature));
+            check_closure_signature(&key, &closure).map_err(|why| error("journal.bad_signature", why, None))?;
             public_key = Some(key);
         }
+        let started = self.state.borrow().outbox().closing_start(period, now()).map_err(|e| core_error(&e))?;
+        self.persist(started).await?;
         let commit =
             self.state.borrow().outbox().close(closure, public_key.as_ref(), now()).map_err(|e| core_error(&e))?;
         self.persist(commit).await?;

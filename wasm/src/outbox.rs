@@ -8,8 +8,8 @@
 
 use crate::client_crous::Crous;
 use crate::fetch::FetchTransport;
-use crate::js::{core_error, error, from_js, to_js};
 use crate::journal_events::refuse_open;
+use crate::js::{core_error, error, from_js, to_js};
 use crate::till::Reference;
 use crous_till_core::client::CrousClient;
 use crous_till_core::outbox::{

@@ -146,6 +146,9 @@ async function main() {
   state.till = await state.crous.openTill(await store, state.reference);
   state.till.setIzly(state.izly);
   state.till.setEsipay(state.esipay);
+  // The run's stop, in the technical event journal; a tab closed without it shows at the next
+  // start ("the previous run ended without a stop").
+  addEventListener("pagehide", () => state.till.shutdown().catch(() => {}));
   state.outbox = startPumping({ till: state.till, onView: (view) => renderQueue($("queue"), view), onError: (e) => showError(e, "File des tickets") });
   await settleTill();
   const testCard = config.esipayTestCards?.[0];

@@ -33,12 +33,12 @@
 //! [`super::verify`](mod@super::verify) describes and compare their lengths and last hashes with
 //! the head, and check each closure's `signature` ([`super::closure`]) with the same key.
 
+use super::canonical::to_canonical_json;
 use super::closure::Closure;
 use super::entry::JournalEntry;
 use super::event::Event;
 use super::hash::{from_hex, to_hex};
 use super::head::Head;
-use super::canonical::to_canonical_json;
 use super::verify::{verify, verify_events, Finding, Report};
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
@@ -78,7 +78,11 @@ impl TillKey {
     }
 
     /// Signs `head` as the head of an archive of `format_version` (tests of older archives).
-    pub fn sign_head_as(&self, head: &Head, format_version: u32) -> Result<ArchiveSignature, super::canonical::CanonicalError> {
+    pub fn sign_head_as(
+        &self,
+        head: &Head,
+        format_version: u32,
+    ) -> Result<ArchiveSignature, super::canonical::CanonicalError> {
         let signature = self.0.sign(&signed_message(head, format_version)?);
         Ok(ArchiveSignature {
             algorithm: SIGNATURE_ALGORITHM.to_owned(),

@@ -226,7 +226,8 @@ pub fn record_events(tip: &EventTip, kind: EventKind, at: i64, detail: String) -
 
 fn clock_detail(last: i64, at: i64) -> String {
     let shown = |ms: i64| {
-        DateTime::from_timestamp_millis(ms).map_or_else(|| ms.to_string(), |t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
+        DateTime::from_timestamp_millis(ms)
+            .map_or_else(|| ms.to_string(), |t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
     };
     format!("the clock reads {}, {} ms before the previous event ({})", shown(at), last - at, shown(last))
 }
@@ -241,10 +242,12 @@ mod tests {
 
     #[test]
     fn events_chain_and_hash_their_content() {
-        let first = record_event(&EventTip::genesis(pos()), EventKind::Start, 1_764_000_000_000, "node".into()).unwrap();
+        let first =
+            record_event(&EventTip::genesis(pos()), EventKind::Start, 1_764_000_000_000, "node".into()).unwrap();
         assert_eq!((first.sequence, first.code, first.previous_hash.as_str()), (1, 80, GENESIS_HASH));
         assert_eq!(first.at, "2025-11-24T16:00:00.000Z");
-        let second = record_event(&EventTip::after(&first), EventKind::Export, 1_764_000_001_000, String::new()).unwrap();
+        let second =
+            record_event(&EventTip::after(&first), EventKind::Export, 1_764_000_001_000, String::new()).unwrap();
         assert_eq!((second.sequence, second.previous_hash.clone()), (2, first.hash.clone()));
         let mut altered = second.clone();
         altered.detail = "changed".into();
@@ -253,13 +256,16 @@ mod tests {
 
     #[test]
     fn a_clock_going_backwards_is_an_event_of_its_own() {
-        let start = record_event(&EventTip::genesis(pos()), EventKind::Start, 1_764_000_000_000, String::new()).unwrap();
-        let events = record_events(&EventTip::after(&start), EventKind::Stop, 1_763_999_000_000, String::new()).unwrap();
+        let start =
+            record_event(&EventTip::genesis(pos()), EventKind::Start, 1_764_000_000_000, String::new()).unwrap();
+        let events =
+            record_events(&EventTip::after(&start), EventKind::Stop, 1_763_999_000_000, String::new()).unwrap();
         let kinds: Vec<_> = events.iter().map(|e| e.kind().unwrap()).collect();
         assert_eq!(kinds, [EventKind::ClockBackwards, EventKind::Stop]);
         assert!(events[0].detail.contains("1000000 ms before"), "{}", events[0].detail);
         assert_eq!(events[1].previous_hash, events[0].hash);
-        let forward = record_events(&EventTip::after(&start), EventKind::Stop, 1_764_000_000_000, String::new()).unwrap();
+        let forward =
+            record_events(&EventTip::after(&start), EventKind::Stop, 1_764_000_000_000, String::new()).unwrap();
         assert_eq!(forward.len(), 1, "the same millisecond is not backwards");
     }
 

@@ -69,7 +69,12 @@ impl Journal {
         Ok(Journal::restored(point_of_sale, entries, closures, events))
     }
 
-    fn restored(point_of_sale: PointOfSale, entries: Vec<JournalEntry>, closures: Vec<Closure>, events: Vec<Event>) -> Self {
+    fn restored(
+        point_of_sale: PointOfSale,
+        entries: Vec<JournalEntry>,
+        closures: Vec<Closure>,
+        events: Vec<Event>,
+    ) -> Self {
         let tip = entries.last().map_or_else(|| EntryTip::genesis(point_of_sale), EntryTip::after);
         let state = ClosureState::of(point_of_sale, &closures);
         let event_tip = EventTip::of(point_of_sale, &events);

@@ -27,7 +27,13 @@ use crate::journal::{
 use crate::point_of_sale::PointOfSale;
 
 /// The writes that record `kind` after `tip` and store `head` with the new event count.
-fn event_writes(tip: &EventTip, head: Head, kind: EventKind, now: EpochMillis, detail: String) -> Result<Vec<Write>, OutboxError> {
+fn event_writes(
+    tip: &EventTip,
+    head: Head,
+    kind: EventKind,
+    now: EpochMillis,
+    detail: String,
+) -> Result<Vec<Write>, OutboxError> {
     let at = i64::try_from(now).map_err(|_| OutboxError::Event(format!("the time {now} ms is not a date")))?;
     let events = record_events(tip, kind, at, detail).map_err(|e| OutboxError::Event(e.to_string()))?;
     let last = events.last().expect("record_events gives at least one event");
@@ -84,7 +90,11 @@ impl Outbox {
     }
 
     /// The offline start of this run, added to the commit recording the first failed send.
-    pub(super) fn offline_start_writes(&self, now: EpochMillis, outcome: &SendOutcome) -> Result<Vec<Write>, OutboxError> {
+    pub(super) fn offline_start_writes(
+        &self,
+        now: EpochMillis,
+        outcome: &SendOutcome,
+    ) -> Result<Vec<Write>, OutboxError> {
         let detail = match outcome {
             SendOutcome::RetryLater { failure, .. } => format!("{}: {}", failure.code, failure.message),
             _ => String::new(),
@@ -120,7 +130,12 @@ impl Outbox {
     /// Plans storing `closure` (from [`Outbox::plan_closure`], signed or not) with its closure
     /// event (50, or 60 for a year) and the head, in one commit. `public_key`, when given, is the
     /// till's: a signature that is not its key's is refused (`journal.bad_signature`).
-    pub fn close(&self, closure: Closure, public_key: Option<&[u8; 32]>, now: EpochMillis) -> Result<Commit, OutboxError> {
+    pub fn close(
+        &self,
+        closure: Closure,
+        public_key: Option<&[u8; 32]>,
+        now: EpochMillis,
+    ) -> Result<Commit, OutboxError> {
         if closure.sequence != self.closures.count + 1 || closure.previous_hash != self.closures.last_hash {
             return Err(OutboxError::StaleCommit);
         }

@@ -51,7 +51,10 @@ fn a_clock_set_back_is_recorded_before_the_event_it_dates() {
 #[test]
 fn the_first_send_lost_for_want_of_a_connection_is_an_offline_start_once_per_run() {
     let mut outbox = with_sales(2);
-    let offline = || SendOutcome::RetryLater { failure: Failure::new("network.unreachable", "no route", None), retry_after: None };
+    let offline = || SendOutcome::RetryLater {
+        failure: Failure::new("network.unreachable", "no route", None),
+        retry_after: None,
+    };
     let d = outbox.begin_send(T0).unwrap().unwrap();
     outbox.record(&d, &offline(), T0, 0.5).unwrap();
     let d = outbox.begin_send(u64::MAX / 2).unwrap().unwrap();
@@ -77,7 +80,10 @@ fn a_journal_broken_at_open_is_recorded_as_an_integrity_defect_and_refused() {
     let refused = DurableOutbox::start(shared.process(1), POS, OutboxPolicy::default(), T0 + 5, "tests");
     let Err(OutboxError::JournalBroken(finding)) = refused.map(drop) else { panic!("not refused as broken") };
     let events = shared.load(POS).unwrap().events;
-    assert_eq!(events.iter().map(|e| e.kind().unwrap()).collect::<Vec<_>>(), [EventKind::Start, EventKind::IntegrityDefect]);
+    assert_eq!(
+        events.iter().map(|e| e.kind().unwrap()).collect::<Vec<_>>(),
+        [EventKind::Start, EventKind::IntegrityDefect]
+    );
     assert_eq!(events[1].detail, finding);
     assert!(finding.contains("truncated"), "{finding}");
     // The evidence is left as found: the head still counts the entry that is gone.

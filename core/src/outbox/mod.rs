@@ -111,8 +111,8 @@ pub use view::{QueueView, TicketSummary};
 pub use write::{Commit, Dispatch, Write};
 
 #[cfg(test)]
+mod events_tests;
+#[cfg(test)]
 pub(crate) mod shared_tests;
 #[cfg(test)]
 pub(crate) mod tests;
-#[cfg(test)]
-mod events_tests;

@@ -4,8 +4,8 @@
 
 use super::tests::tickets;
 use super::*;
-use crate::outbox::TillJournal;
 use crate::journal::Journal;
+use crate::outbox::TillJournal;
 use crate::point_of_sale::PointOfSale;
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -44,6 +44,24 @@ pub struct Snapshot {
     pub orders: Vec<WebOrderRecord>,
 }
 
+impl Snapshot {
+    /// The snapshot as it will be once `writes` of the journal (entries, closures, events, the
+    /// head) are stored: what an export signs before it stores its own export event, so that a
+    /// refused signature stores nothing. Other writes are left out.
+    pub fn with_journal_writes(mut self, writes: &[Write]) -> Self {
+        for write in writes {
+            match write {
+                Write::AppendJournalEntry { entry } => self.journal.push(entry.clone()),
+                Write::AppendClosure { closure } => self.closures.push(closure.clone()),
+                Write::AppendEvent { event } => self.events.push(event.clone()),
+                Write::PutHead { head } => self.head = Some(head.clone()),
+                _ => {}
+            }
+        }
+        self
+    }
+}
+
 /// A synchronous store of outbox rows and of the journal.
 pub trait OutboxStore {
     /// What is stored for `point_of_sale` (empty for a new till).
@@ -260,8 +278,16 @@ impl<S: OutboxStore> DurableOutbox<S> {
     }
 
     /// Opens the till for a run of `program` and records its start ([`super::TillJournal::started`]).
-    pub fn start(store: S, point_of_sale: PointOfSale, policy: OutboxPolicy, now: EpochMillis, program: &str) -> Result<Self, OutboxError> {
-        super::durable_journal::start(store, point_of_sale, now, program, |store| Self::open(store, point_of_sale, policy))
+    pub fn start(
+        store: S,
+        point_of_sale: PointOfSale,
+        policy: OutboxPolicy,
+        now: EpochMillis,
+        program: &str,
+    ) -> Result<Self, OutboxError> {
+        super::durable_journal::start(store, point_of_sale, now, program, |store| {
+            Self::open(store, point_of_sale, policy)
+        })
     }
 
     pub(crate) fn persist(&mut self, commit: Commit) -> Result<Option<Dispatch>, OutboxError> {

@@ -1,10 +1,10 @@
 //! Unit tests of the outbox, rule by rule, over the in-memory store.
 
 use super::*;
-use crate::outbox::TillJournal;
 use crate::builder::{build_ticket, Payment, SaleContext};
 use crate::journal::{verify, AppendError, Period};
 use crate::numbering::NumberingState;
+use crate::outbox::TillJournal;
 use crate::point_of_sale::PointOfSale;
 use crate::pricing::{price_cart, CartItem};
 use crate::reference::{CustomerProfile, ReferenceData};
@@ -336,7 +336,10 @@ fn the_journal_holds_the_queued_tickets_and_closes_through_the_outbox() {
     let (mut outbox, tickets) = with_tickets(3);
     let day = Period::Day(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
     let journal = outbox.store().load(POS).unwrap().journal;
-    assert_eq!(outbox.outbox().plan_closure(day, &journal[1..]).unwrap_err(), OutboxError::ClosureEntries { from: 1, to: 3 });
+    assert_eq!(
+        outbox.outbox().plan_closure(day, &journal[1..]).unwrap_err(),
+        OutboxError::ClosureEntries { from: 1, to: 3 }
+    );
     outbox.close(day, None, T0).unwrap();
     let stored = outbox.store().load(POS).unwrap();
     assert_eq!(stored.journal.iter().map(|e| &e.ticket).collect::<Vec<_>>(), tickets.iter().collect::<Vec<_>>());

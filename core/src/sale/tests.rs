@@ -1,9 +1,9 @@
 //! Unit tests of the sale engine, rule by rule, over the in-memory store.
 
 use super::*;
-use crate::outbox::TillJournal;
 use crate::builder::{IzlyCustomer, SaleContext};
 use crate::journal::verify;
+use crate::outbox::TillJournal;
 use crate::outbox::{MemoryStore, OutboxPolicy, OutboxStore, StoreError};
 use crate::point_of_sale::PointOfSale;
 use crate::pricing::CartItem;

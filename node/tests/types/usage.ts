@@ -1,8 +1,8 @@
 // A shop back end and a till back end written against node/index.d.ts: `tsc --strict` must accept
 // it (scripts/build-node-addon.sh runs it), and every value below has a real type (no `any`).
-import { Crous, Esipay, IzlyConnect, IzlyPay, IzlyPos, Reference, checkTicketShape } from "../../index";
+import { Crous, Esipay, IzlyConnect, IzlyPay, IzlyPos, Reference, TillKey, checkTicketShape, openTillKey } from "../../index";
 import type {
-  BuiltTicket, CrousTillError, ExportedArchive, SaleRecord, PaymentOrder, PaymentOutcome, QueueView, EsipayReturnOutcome, HttpAnswer, IncomingHeaders, IzlyPayCallbackOutcome, QrCodeHolder, TicketDelivery,
+  BuiltTicket, CrousTillError, ExportedArchiveFile, SaleRecord, PaymentOrder, PaymentOutcome, QueueView, EsipayReturnOutcome, HttpAnswer, IncomingHeaders, IzlyPayCallbackOutcome, QrCodeHolder, TicketDelivery,
 } from "../../index";
 
 const environment = "http://127.0.0.1:8080";
@@ -73,8 +73,10 @@ export async function engine(installationKey: string, card: { idSupport: string;
   if (byCard.state === "toCheck") till.resolve(byCard.idTicketEntete, { resolution: "notPaid" });
   const view: QueueView = await till.pump();
   seen.push(String(view.pending), String(settled.length), String(till.sales().length), till.unsettled()?.reference ?? "");
-  await till.close("2026-11-23");
-  const archive: ExportedArchive = await till.exportArchive("/tmp/2026-11-23.json", "/tmp/till.key");
-  seen.push(archive.publicKey, String(archive.entries + archive.closures));
+  const key: TillKey = openTillKey("/tmp/till.key");
+  await till.close("2026-11-23", key);
+  const archive: ExportedArchiveFile = await till.exportArchive(key);
+  seen.push(archive.publicKey, archive.file, String(archive.entries + archive.closures + archive.events), key.publicKeyHex);
+  await till.shutdown();
   return byCard;
 }

@@ -69,10 +69,12 @@ export async function engine(crous: Crous, reference: Reference, izly: IzlyPos, 
   const ticket: Ticket | null = till.ticket(recorded.idTicketEntete);
   const view: QueueView = await till.pump();
   notAny(view, true);
-  await till.close("2026-11-23");
   const signer: TillSigner = await openTillKey();
+  await till.close("2026-11-23", signer);
   const archive: ExportedArchiveFile = await till.exportArchive(signer);
   notAny(archive.file, true);
+  notAny(archive.events, true);
+  await till.shutdown();
   const reports: ZReport[] = await till.zReports();
   notAny(reports[0]?.totals.totalTtc, true);
   return settled[0] ?? (ticket ? recorded : byCard);
