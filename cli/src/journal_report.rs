@@ -7,7 +7,7 @@
 //! can't be written.
 
 use crate::journal_verify::read_archive;
-use crate::z_report_html;
+use crate::{jet_html, z_report_html};
 use crous_till_core::journal::ZReport;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,19 +40,26 @@ pub fn run(args: &Args) -> ExitCode {
     }
     let sections: Result<Vec<String>, _> =
         archive.closures.iter().map(|c| ZReport::of(c, &archive.entries).map(|r| z_report_html::section(&r))).collect();
-    let sections = match sections {
+    let mut sections = match sections {
         Ok(sections) => sections,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
     };
+    let closures = sections.len();
+    sections.push(jet_html::section(&archive.events));
     let title = format!("Rapports Z — point de vente {}", archive.head.point_of_sale);
     let out = args.out.clone().unwrap_or_else(|| args.archive.with_extension("html"));
     if let Err(e) = std::fs::write(&out, z_report_html::page(&title, &sections)) {
         eprintln!("error: cannot write {}: {e}", out.display());
         return ExitCode::from(2);
     }
-    println!("wrote {}: {} closures of point of sale {}", out.display(), sections.len(), archive.head.point_of_sale);
+    println!(
+        "wrote {}: {closures} closures and {} technical events of point of sale {}",
+        out.display(),
+        archive.events.len(),
+        archive.head.point_of_sale
+    );
     ExitCode::SUCCESS
 }

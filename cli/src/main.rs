@@ -6,6 +6,7 @@ mod demo_errors;
 mod demo_routes;
 mod demo_shop;
 mod demo_static;
+mod jet_html;
 mod journal_export;
 mod journal_report;
 mod journal_verify;

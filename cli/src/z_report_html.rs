@@ -121,9 +121,20 @@ pub fn section(report: &ZReport) -> String {
     totals_table(&mut out, "Grand total perpétuel", &report.grand_total);
     let _ = write!(
         out,
-        "<p class=\"hash\">Empreinte de la clôture (SHA-256) : <code>{}</code></p></section>",
+        "<p class=\"hash\">Empreinte de la clôture (SHA-256) : <code>{}</code></p>",
         escape(&report.closure_hash)
     );
+    match &report.closure_signature {
+        Some(signature) => {
+            let _ = write!(
+                out,
+                "<p class=\"hash\">Signature de la caisse (Ed25519) : <code>{}</code></p>",
+                escape(signature)
+            );
+        }
+        None => out.push_str("<p>Clôture non signée (faite avant la signature des clôtures).</p>"),
+    }
+    out.push_str("</section>");
     out
 }
 

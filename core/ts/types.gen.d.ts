@@ -346,6 +346,8 @@ export type ZReport = {
   /** The closure's place in the closure chain, and its hash: what a later archive must still hold. */
   closureSequence: number;
   closureHash: string;
+  /** The till key's signature of the closure (hex), `None` for a closure made unsigned. */
+  closureSignature: string | null;
   /** The journal entries covered, `first..=through` (empty when `first > through`). */
   firstSequence: number;
   throughSequence: number;

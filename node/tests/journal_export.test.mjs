@@ -59,7 +59,9 @@ test("a till's day exports as an archive its public key verifies, from the addon
   const reported = cli("report", "--public-key", exported.publicKey, "--out", join(dir, "z.html"), exported.path);
   assert.equal(reported.status, 0, reported.stderr);
   const html = readFileSync(join(dir, "z.html"), "utf8");
-  for (const part of ["Clôture journalière 2026-11-23", "Total (2 tickets)", "Carte bancaire", "Grand total perpétuel", "<svg", "12h : 2 tickets"]) {
+  const parts = ["Clôture journalière 2026-11-23", "Total (2 tickets)", "Carte bancaire", "Grand total perpétuel", "<svg", "12h : 2 tickets",
+    "Signature de la caisse (Ed25519)", "Journal des événements techniques", "<td>330</td>", "début de clôture", "export des données"];
+  for (const part of parts) {
     assert.ok(html.includes(part), `the report shows ${part}`);
   }
   const archived = JSON.parse(readFileSync(exported.path, "utf8"));

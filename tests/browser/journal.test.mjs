@@ -42,6 +42,7 @@ test("a day of sales closed and exported by the page verifies with the key it sh
     assert.equal(Math.round(Number(await page.getAttribute("#z-report", "data-total-ttc")) * 100), paidCents);
     assert.match(await page.textContent("#z-report"), /Rapport Z — \d{4}-\d{2}-\d{2}/);
     assert.match(await page.textContent("#z-report"), /Carte bancaire/);
+    assert.match(await page.textContent("#z-report"), /signée par la clé de la caisse/);
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-journal")]);
     const file = join(dir, download.suggestedFilename());
     await download.saveAs(file);

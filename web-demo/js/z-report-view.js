@@ -67,7 +67,7 @@ export function renderZReport(el, report) {
   grand.textContent = `Grand total perpétuel : ${formatEuros(report.grandTotal.totalTtc)} (${report.grandTotal.ticketCount} tickets)`;
   const hash = document.createElement("p");
   hash.className = "hash";
-  hash.textContent = `Clôture n° ${report.closureSequence}, empreinte ${report.closureHash}`;
+  hash.textContent = `Clôture n° ${report.closureSequence}, empreinte ${report.closureHash}, ${report.closureSignature ? "signée par la clé de la caisse" : "non signée"}`;
   el.append(title, range, vat, payments, chart(report.byHour), grand, hash);
   el.dataset.totalTtc = report.totals.totalTtc;
 }

@@ -46,6 +46,8 @@ pub struct ZReport {
     /// The closure's place in the closure chain, and its hash: what a later archive must still hold.
     pub closure_sequence: u64,
     pub closure_hash: String,
+    /// The till key's signature of the closure (hex), `None` for a closure made unsigned.
+    pub closure_signature: Option<String>,
     /// The journal entries covered, `first..=through` (empty when `first > through`).
     pub first_sequence: u64,
     pub through_sequence: u64,
@@ -106,6 +108,7 @@ impl ZReport {
             period: closure.period,
             closure_sequence: closure.sequence,
             closure_hash: closure.hash.clone(),
+            closure_signature: closure.signature.clone(),
             first_sequence: closure.first_sequence,
             through_sequence: closure.through_sequence,
             first_ticket: number(covered.first()),
