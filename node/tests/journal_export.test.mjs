@@ -113,3 +113,21 @@ test("an outbox on PostgreSQL exports too; a bad key file or store is a coded er
   assert.doesNotMatch(badStore.stderr, /s3cret/);
   assert.equal(cli("export", "--store", url, "--pos", "5-1-9", "--key", keyFile, join(dir, "e.json")).status, 2);
 });
+
+test("a run whose first send finds no network records an offline start, once", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "crous-till-export-"));
+  const fixture = sandbox.fixtures.crous.restaurants[0].tills[2] ?? sandbox.fixtures.crous.restaurants[0].tills[0];
+  const { reference } = await crousOf(fixture);
+  // The same till, its Crous API unreachable (nothing listens on port 1 of the loopback).
+  const offline = new addon.Crous({ environment: "http://127.0.0.1:1", pointOfSale: fixture.point_of_sale, installationKey: fixture.installation_key, software: "t", retry: { maxAttempts: 1 } });
+  const outbox = offline.openOutbox(join(dir, "till.sqlite3"), reference);
+  const pricedCart = reference.priceCart([{ codeArticle: 100, quantite: 1 }], { codeSociete: 8000, tarif: 1 }, DAY);
+  const built = (n) => reference.buildTicket({ numbering: { lastIdTicketEntete: n - 1, day: null, daySequence: n - 1 }, sale, pricedCart, payment: { type: "carteBancaire" } }).ticket;
+  await outbox.enqueue(built(1));
+  assert.equal((await outbox.pump()).pending, 1);
+  await outbox.enqueue(built(2));
+  await outbox.pump();
+  const events = JSON.parse((await outbox.exportArchive(addon.openTillKey(join(dir, "till.key")))).file).events;
+  assert.deepEqual(events.map((e) => e.code), [80, 70, 110]);
+  assert.match(events[1].detail, /^network\./);
+});
