@@ -75,7 +75,6 @@ pub trait TillJournal {
                     let commit = self.journal_outbox().closing_start(period, now)?;
                     self.persist_commit(commit)?;
                     started = true;
-                    closure = self.plan_closure(period)?;
                 }
                 if let Some(key) = key {
                     closure.signature = Some(key.sign_closure(&closure));
