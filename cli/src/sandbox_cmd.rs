@@ -1,8 +1,11 @@
-//! `crous-till sandbox [--port N] [--data DIR] [--fixtures FILE]`: runs the local simulators of
-//! every remote API (crate `crous-till-sandbox`) on 127.0.0.1, prints the base URL, and serves
-//! until Ctrl-C.
+//! `crous-till sandbox [--port N] [--data DIR] [--fixtures FILE] [--shapes FILE]`: runs the local
+//! simulators of every remote API (crate `crous-till-sandbox`) on 127.0.0.1, prints the base URL,
+//! and serves until Ctrl-C. `--shapes` alters its answers (renamed fields, amounts in cents,
+//! other date formats, HTML: `sandbox/src/shapes.rs`), to test a client such as `crous-till probe`
+//! against a service that does not answer as we chose.
 
 use clap::Args as ClapArgs;
+use crous_till_sandbox::shapes::ShapeSet;
 use crous_till_sandbox::{start, Config, Fixtures};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,6 +21,9 @@ pub struct Args {
     /// JSON fixtures replacing the demo set (see sandbox/fixtures/demo.json).
     #[arg(long)]
     pub fixtures: Option<PathBuf>,
+    /// JSON rules altering the answers (see sandbox/src/shapes.rs).
+    #[arg(long)]
+    pub shapes: Option<PathBuf>,
 }
 
 pub fn run(args: &Args) -> ExitCode {
@@ -34,6 +40,16 @@ pub fn run(args: &Args) -> ExitCode {
             }
         },
     };
+    let shapes = match &args.shapes {
+        None => ShapeSet::default(),
+        Some(path) => match std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|t| ShapeSet::from_json(&t)) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: cannot use the shapes {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -42,7 +58,7 @@ pub fn run(args: &Args) -> ExitCode {
         }
     };
     runtime.block_on(async {
-        let config = Config { port: args.port, data_dir: args.data.clone(), fixtures, ..Config::default() };
+        let config = Config { port: args.port, data_dir: args.data.clone(), fixtures, shapes, ..Config::default() };
         let sandbox = match start(config).await {
             Ok(s) => s,
             Err(e) => {

@@ -29,6 +29,7 @@ pub mod izly_pay;
 pub mod izly_pos;
 pub mod izly_qr;
 pub mod openapi;
+pub mod shapes;
 pub mod store;
 mod util;
 pub mod wire;
@@ -57,6 +58,8 @@ pub struct Config {
     pub token_ttl: Duration,
     /// Lifetime of IzlyConnect codes and of QR codes minted by `POST /sandbox/izly/qrcodes`.
     pub code_ttl: Duration,
+    /// Altered answers ([`shapes`]); empty: the shapes of `docs/api-choices.md`.
+    pub shapes: shapes::ShapeSet,
 }
 
 impl Default for Config {
@@ -67,6 +70,7 @@ impl Default for Config {
             fixtures: None,
             token_ttl: Duration::from_secs(1800),
             code_ttl: Duration::from_secs(120),
+            shapes: shapes::ShapeSet::default(),
         }
     }
 }
@@ -88,6 +92,7 @@ pub struct AppState {
     pub db: Arc<Db>,
     pub fixtures: Arc<RwLock<Arc<Fixtures>>>,
     pub faults: Arc<faults::Faults>,
+    pub shapes: Arc<shapes::ShapeSet>,
     pub token_ttl: Duration,
     pub code_ttl: Duration,
     pub base_url: Arc<str>,
@@ -177,6 +182,7 @@ pub async fn start_with(config: Config, extra: Router) -> Result<Sandbox, Sandbo
         db: Arc::new(db),
         fixtures: Arc::new(RwLock::new(Arc::new(fixtures))),
         faults: Arc::new(faults::Faults::default()),
+        shapes: Arc::new(config.shapes),
         token_ttl: config.token_ttl,
         code_ttl: config.code_ttl,
         base_url: format!("http://{addr}").into(),
@@ -201,6 +207,7 @@ pub fn router(state: AppState) -> Router {
         .merge(izly_connect::routes())
         .merge(izly_pay::routes())
         .merge(esipay::routes())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), shapes::layer))
         .layer(axum::middleware::from_fn_with_state(state.clone(), faults::layer));
     Router::new()
         .merge(services)
