@@ -10,6 +10,7 @@ mod jet_html;
 mod journal_export;
 mod journal_report;
 mod journal_verify;
+mod probe;
 mod sandbox_cmd;
 mod ticket_check;
 mod z_report_html;
@@ -41,6 +42,9 @@ enum Command {
     /// The browser till against the sandbox: the page, the sandbox and the card bridge (simulated
     /// reader) in one process on 127.0.0.1; prints the URL, serves until Ctrl-C.
     Demo(demo_cmd::Args),
+    /// Check our shape choices (docs/api-choices.md) against the services a configuration names:
+    /// a read-mostly scenario per service, a table of confirmed / contradicted / not exercised.
+    Probe(probe::Args),
 }
 
 #[derive(Subcommand)]
@@ -55,5 +59,6 @@ fn main() -> ExitCode {
         Command::Journal { command } => journal_verify::run(&command),
         Command::Sandbox(args) => sandbox_cmd::run(&args),
         Command::Demo(args) => demo_cmd::run(&args),
+        Command::Probe(args) => probe::run(&args),
     }
 }

@@ -42,13 +42,15 @@ pub fn run(args: &Args) -> ExitCode {
     };
     let shapes = match &args.shapes {
         None => ShapeSet::default(),
-        Some(path) => match std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|t| ShapeSet::from_json(&t)) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: cannot use the shapes {}: {e}", path.display());
-                return ExitCode::from(2);
+        Some(path) => {
+            match std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|t| ShapeSet::from_json(&t)) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: cannot use the shapes {}: {e}", path.display());
+                    return ExitCode::from(2);
+                }
             }
-        },
+        }
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,

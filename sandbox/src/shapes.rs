@@ -85,11 +85,8 @@ pub async fn layer(State(st): State<AppState>, req: Request, next: Next) -> Resp
         return (StatusCode::OK, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], PORTAL).into_response();
     }
     let response = next.run(req).await;
-    let is_json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("json"));
+    let is_json =
+        response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("json"));
     if !is_json {
         return response;
     }

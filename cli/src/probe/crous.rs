@@ -1,0 +1,206 @@
+//! The Crous API (VEM), read only: authenticate, `caisse`, the ten reference resources, and the
+//! prices of société 10 alone (does the service honour `codesSocietes`?). Nothing is posted.
+
+use super::choices::Observations;
+use super::config;
+use super::session::{ProbeError, Session};
+use super::shape::{failing_field, unknown_names};
+use crous_till_core::api::crous::{
+    parse_authenticate, parse_caisse, parse_into, parse_rows, Caisse, CrousApi, CrousError, CrousToken,
+    InstallationKey, Resource,
+};
+use crous_till_core::api::ApiResponse;
+use crous_till_core::reference::*;
+use serde::de::DeserializeOwned;
+
+const SERVICE: &str = "crous";
+const ENV_ROW: &str = "`env` = `PRD` for prod";
+const TOKEN_ROW: &str = "Token read from the response's `Authorization` header";
+const CAISSE_ROW: &str = "`caisse`: `GET /vem/v1/";
+const PATH_ROW: &str = "Reference resources: `GET /vem/v1/{idCrous}/{resource}`";
+const SOCIETES_ROW: &str = "sent as `codesSocietes=10,8000`";
+const ROWS_ROW: &str = "Each answer is a JSON array of the core's reference rows";
+
+/// The rows of docs/api-choices.md this scenario reports on.
+#[cfg(test)]
+pub(super) const ROWS: [&str; 6] = [ENV_ROW, TOKEN_ROW, CAISSE_ROW, PATH_ROW, SOCIETES_ROW, ROWS_ROW];
+
+/// What the Crous API gave the rest of the probe.
+pub struct CrousRead {
+    /// The caisse's Izly key, for Izly POS.
+    pub izly_key: Option<String>,
+    pub reference: ReferenceData,
+}
+
+pub async fn probe(session: &mut Session, seen: &mut Observations, c: &config::Crous) -> Result<CrousRead, ProbeError> {
+    let api = CrousApi::new(&c.environment, c.point_of_sale, "crous-till probe")
+        .map_err(|e| ProbeError::Config(format!("crous.environment: {e}")))?;
+    let answer =
+        session.send(SERVICE, "authenticate", &api.authenticate(&InstallationKey::new(&c.installation_key))).await?;
+    let token = match parse_authenticate(answer.status, &answer.headers, &answer.body) {
+        Ok(token) => token,
+        Err(CrousError::Unauthorized | CrousError::Forbidden(_)) => {
+            return Err(Session::refused(SERVICE, "authenticate", answer.status))
+        }
+        Err(CrousError::MissingToken) => {
+            seen.contradict(TOKEN_ROW, "Authorization (response header)", "the token", "absent");
+            return Err(ProbeError::Service(
+                "crous (authenticate): no token in the answer's Authorization header".into(),
+            ));
+        }
+        Err(CrousError::BadRequest(fields)) if fields.iter().any(|f| f.field.as_deref() == Some("env")) => {
+            seen.contradict(ENV_ROW, "env", "PPD or PRD accepted", format!("{:?}", fields));
+            return Err(ProbeError::Service("crous (authenticate): the env code was refused".into()));
+        }
+        Err(e) => return Err(ProbeError::Service(format!("crous (authenticate): {e}"))),
+    };
+    session.redactor.add(token.expose().to_owned());
+    let code = if c.environment == crous_till_core::api::Environment::Prod { "PRD" } else { "PPD" };
+    seen.confirm(ENV_ROW, format!("authenticated with env {code}"));
+    seen.confirm(TOKEN_ROW, "a token in the Authorization header");
+
+    let izly_key = caisse(session, seen, &api, &token).await?;
+    let mut reference = ReferenceData::default();
+    for (resource, request) in api.till_reference_requests(&token) {
+        let answer = session.send(SERVICE, resource.segment(), &request).await?;
+        reference_rows(seen, resource, &answer, &mut reference)?;
+    }
+    societes(session, seen, &api, &token, &reference).await?;
+    Ok(CrousRead { izly_key, reference })
+}
+
+async fn caisse(
+    session: &mut Session,
+    seen: &mut Observations,
+    api: &CrousApi,
+    token: &CrousToken,
+) -> Result<Option<String>, ProbeError> {
+    let answer = session.send(SERVICE, "caisse", &api.caisse(token)).await?;
+    match parse_caisse(answer.status, &answer.headers, &answer.body) {
+        Ok(caisse) => {
+            let key = caisse.cle_authentification_izly.expose().to_owned();
+            session.redactor.add(key.clone());
+            let object = serde_json::from_slice::<serde_json::Value>(&answer.body).ok();
+            let unknown = object.as_ref().and_then(|v| v.as_object()).map(unknown_names::<Caisse>).unwrap_or_default();
+            match (caisse.libelle.is_none(), unknown.first()) {
+                (true, Some(name)) => seen.contradict(
+                    CAISSE_ROW,
+                    "libelle",
+                    "present",
+                    format!("absent; an unknown name {name:?} instead"),
+                ),
+                _ => seen.confirm(CAISSE_ROW, "cleAuthentificationIzly read"),
+            }
+            Ok(Some(key))
+        }
+        Err(CrousError::Unauthorized | CrousError::Forbidden(_)) => {
+            Err(Session::refused(SERVICE, "caisse", answer.status))
+        }
+        Err(CrousError::Malformed { .. }) => {
+            let (field, expected, found) = failing_field::<Caisse>(&answer.body).unwrap_or_default();
+            seen.contradict(CAISSE_ROW, field, expected, found);
+            Ok(None)
+        }
+        Err(e) => {
+            seen.contradict(CAISSE_ROW, "status", "200 with {cleAuthentificationIzly, libelle}", e.to_string());
+            Ok(None)
+        }
+    }
+}
+
+/// One reference resource: its path answered, its rows read by core, no name core does not read.
+fn reference_rows(
+    seen: &mut Observations,
+    resource: Resource,
+    answer: &ApiResponse,
+    into: &mut ReferenceData,
+) -> Result<(), ProbeError> {
+    let name = resource.segment();
+    if matches!(answer.status, 401 | 403) {
+        return Err(Session::refused(SERVICE, name, answer.status));
+    }
+    if matches!(answer.status, 404 | 405) {
+        seen.contradict(PATH_ROW, format!("GET …/{name}"), "200 with rows", format!("status {}", answer.status));
+        return Ok(());
+    }
+    seen.confirm(PATH_ROW, format!("{name} answered {}", answer.status));
+    match parse_into(into, resource, answer.status, &answer.headers, &answer.body) {
+        Ok(()) => {
+            let extra = match resource {
+                Resource::Tva => extra_names::<Tva>(&answer.body),
+                Resource::Articles => extra_names::<Article>(&answer.body),
+                Resource::Societes => extra_names::<Societe>(&answer.body),
+                Resource::SocietesTarifs => extra_names::<SocieteTarif>(&answer.body),
+                Resource::Periodes => extra_names::<Periode>(&answer.body),
+                Resource::SocietesTarifsPeriode => extra_names::<SocieteTarifPeriode>(&answer.body),
+                Resource::ArticlesSocietesTarifsPeriodes => extra_names::<PrixArticle>(&answer.body),
+                Resource::DroitsEntree => extra_names::<DroitEntree>(&answer.body),
+                Resource::Subventions => extra_names::<Subvention>(&answer.body),
+                Resource::DroitsEntreeTypes => extra_names::<DroitEntreeType>(&answer.body),
+            };
+            match extra.first() {
+                // A name core does not read, in a resource whose optional names core would: a
+                // renamed field, or one we never heard of. Either way our shape is not theirs.
+                Some(unknown) => seen.contradict(
+                    ROWS_ROW,
+                    format!("{name}[].{unknown}"),
+                    "only names core reads",
+                    format!("{unknown:?} (renamed?)"),
+                ),
+                None => seen.confirm(ROWS_ROW, format!("{name}: rows read")),
+            }
+        }
+        Err(CrousError::Malformed { .. }) => {
+            let located = match resource {
+                Resource::Tva => failing_field::<Vec<Tva>>(&answer.body),
+                Resource::Articles => failing_field::<Vec<Article>>(&answer.body),
+                Resource::Societes => failing_field::<Vec<Societe>>(&answer.body),
+                Resource::SocietesTarifs => failing_field::<Vec<SocieteTarif>>(&answer.body),
+                Resource::Periodes => failing_field::<Vec<Periode>>(&answer.body),
+                Resource::SocietesTarifsPeriode => failing_field::<Vec<SocieteTarifPeriode>>(&answer.body),
+                Resource::ArticlesSocietesTarifsPeriodes => failing_field::<Vec<PrixArticle>>(&answer.body),
+                Resource::DroitsEntree => failing_field::<Vec<DroitEntree>>(&answer.body),
+                Resource::Subventions => failing_field::<Vec<Subvention>>(&answer.body),
+                Resource::DroitsEntreeTypes => failing_field::<Vec<DroitEntreeType>>(&answer.body),
+            };
+            let (field, expected, found) = located.unwrap_or_default();
+            seen.contradict(ROWS_ROW, format!("{name}{field}"), expected, found);
+        }
+        Err(e) => seen.contradict(ROWS_ROW, name, "a JSON array of rows", e.to_string()),
+    }
+    Ok(())
+}
+
+/// Names the rows hold that core's row type does not read (the first rows suffice).
+fn extra_names<T: DeserializeOwned + PartialEq>(body: &[u8]) -> Vec<String> {
+    let Ok(serde_json::Value::Array(rows)) = serde_json::from_slice(body) else { return Vec::new() };
+    let mut names: Vec<String> =
+        rows.iter().take(5).filter_map(|r| r.as_object()).flat_map(unknown_names::<T>).collect();
+    names.dedup();
+    names
+}
+
+/// The prices of société 10 alone: every row must be société 10, or the parameter is ignored.
+async fn societes(
+    session: &mut Session,
+    seen: &mut Observations,
+    api: &CrousApi,
+    token: &CrousToken,
+    reference: &ReferenceData,
+) -> Result<(), ProbeError> {
+    let request = api.articles_societes_tarifs_periodes(token, &[10], false);
+    let answer = session.send(SERVICE, "prices of société 10", &request).await?;
+    let Ok(rows) = parse_rows::<PrixArticle>(answer.status, &answer.headers, &answer.body) else {
+        return Ok(()); // the rows' shape is judged above
+    };
+    match rows.iter().find(|r| r.code_societe != 10) {
+        Some(other) => {
+            seen.contradict(SOCIETES_ROW, "codeSociete", "10 only (codesSocietes=10)", other.code_societe.to_string())
+        }
+        None if reference.articles_societes_tarifs_periodes.iter().any(|r| r.code_societe != 10) => {
+            seen.confirm(SOCIETES_ROW, "codesSocietes=10 gave société 10 only")
+        }
+        None => {} // no other société's price exists: the parameter's effect cannot be told
+    }
+    Ok(())
+}
