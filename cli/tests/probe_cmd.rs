@@ -39,8 +39,17 @@ impl Drop for Sandbox {
 
 impl Sandbox {
     fn start(dir: &std::path::Path, shapes: Option<&str>) -> Sandbox {
+        Sandbox::start_with(dir, shapes, None)
+    }
+
+    fn start_with(dir: &std::path::Path, shapes: Option<&str>, fixtures: Option<&Value>) -> Sandbox {
         let mut command = bin();
         command.args(["sandbox", "--port", "0"]);
+        if let Some(fixtures) = fixtures {
+            let path = dir.join("fixtures.json");
+            std::fs::write(&path, fixtures.to_string()).unwrap();
+            command.arg("--fixtures").arg(path);
+        }
         if let Some(rules) = shapes {
             let path = dir.join("shapes.json");
             std::fs::write(&path, rules).unwrap();
@@ -81,6 +90,10 @@ struct Run {
 }
 
 fn probe(dir: &std::path::Path, config: &str, extra_env: &[(&str, &str)]) -> Run {
+    probe_with(dir, config, extra_env, &[])
+}
+
+fn probe_with(dir: &std::path::Path, config: &str, extra_env: &[(&str, &str)], extra_args: &[&str]) -> Run {
     let path = dir.join("probe.json");
     std::fs::write(&path, config).unwrap();
     let exchanges = dir.join("exchanges.json");
@@ -91,6 +104,7 @@ fn probe(dir: &std::path::Path, config: &str, extra_env: &[(&str, &str)]) -> Run
         .arg(&path)
         .arg("--exchanges")
         .arg(&exchanges)
+        .args(extra_args)
         .env("PROBE_TEST_CROUS_KEY", INSTALLATION_KEY)
         .env_remove("CI");
     for (k, v) in extra_env {
@@ -252,4 +266,51 @@ fn refused_credentials_no_answer_and_an_html_page_are_exit_3_with_a_clear_messag
         "{}",
         html.stderr
     );
+}
+
+#[test]
+fn esipay_pays_a_cent_and_refunds_it_at_once_only_with_allow_payments() {
+    let dir = temp_dir("esipay");
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut fixtures: Value = serde_json::from_str(include_str!("../../sandbox/fixtures/demo.json")).unwrap();
+    fixtures["esipay"]["enterprises"][0]["return_url"] = format!("http://127.0.0.1:{port}/esipay-return").into();
+    let uuid = fixtures["esipay"]["enterprises"][0]["uuid"].as_str().unwrap().to_owned();
+    let card = fixtures["esipay"]["cards"][0]["number"].as_str().unwrap().to_owned();
+    let sandbox = Sandbox::start_with(&dir, None, Some(&fixtures));
+    let config = serde_json::json!({"esipay": {"environment": sandbox.base, "uuid": uuid, "returnListen": format!("127.0.0.1:{port}"),
+        "card": {"number": {"env": "PROBE_TEST_CARD"}, "month": 12, "year": 2030}}})
+    .to_string();
+    let cards = sandbox.get("/sandbox/esipay/cards");
+    let env = [("PROBE_TEST_CARD", card.as_str())];
+
+    let without = probe_with(&dir, &config, &env, &[]);
+    assert_eq!(without.code, 0, "{}", without.stderr);
+    let esipay_rows = |run: &Run, status: &str| {
+        rows(run, status).into_iter().filter(|r| r["row"]["section"].as_str().unwrap().starts_with("esipay")).count()
+    };
+    assert_eq!(esipay_rows(&without, "confirmed"), 0);
+    assert_eq!(
+        sandbox.get("/sandbox/esipay/transactions"),
+        serde_json::json!([]),
+        "nothing paid without --allow-payments"
+    );
+
+    let with = probe_with(&dir, &config, &env, &["--allow-payments"]);
+    assert_eq!(with.code, 0, "{}\n{}", with.json, with.stderr);
+    assert_eq!(esipay_rows(&with, "confirmed"), 3, "{}", with.json);
+    let transactions = sandbox.get("/sandbox/esipay/transactions");
+    let paid = &transactions.as_array().unwrap()[..];
+    assert_eq!(paid.len(), 1, "{transactions}");
+    assert_eq!(
+        (paid[0]["amount_cents"].as_i64(), paid[0]["remaining_cents"].as_i64()),
+        (Some(1), Some(0)),
+        "{transactions}"
+    );
+    let created = with.json["created"][0].as_str().unwrap();
+    assert!(
+        created.contains(paid[0]["transaction"].as_str().unwrap()) && created.ends_with("refunded at once"),
+        "{created}"
+    );
+    assert_eq!(sandbox.get("/sandbox/esipay/cards"), cards, "the card's balance is back");
+    assert!(!with.exchanges.contains(&card) && with.exchanges.contains("payment (0,01"), "the card number is masked");
 }

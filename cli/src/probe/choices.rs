@@ -128,7 +128,7 @@ fn not_exercised(section: &str) -> &'static str {
         ("The sale engine", "the sale engine's rules, in core: nothing on the wire"),
         ("IzlyConnect", "needs a user's login in a browser: not in this version's scenarios"),
         ("IzlyPay", "needs an authorised payment, a refund or a callback: the probe makes none"),
-        ("esipay", "needs a card payment: not in this version's scenarios"),
+        ("esipay", "needs a card payment: run with --allow-payments and an esipay section"),
     ];
     WHY.iter().find(|(start, _)| section.starts_with(start)).map_or("not a remote API", |(_, why)| why)
 }
@@ -173,8 +173,11 @@ mod tests {
     #[test]
     fn every_row_a_check_names_is_exactly_one_row_of_the_document() {
         let rows = rows();
-        let named =
-            super::super::crous::ROWS.iter().chain(&super::super::izly_pos::ROWS).chain(&super::super::izly_pay::ROWS);
+        let named = super::super::crous::ROWS
+            .iter()
+            .chain(&super::super::izly_pos::ROWS)
+            .chain(&super::super::izly_pay::ROWS)
+            .chain(&super::super::esipay::ROWS);
         for key in named {
             let matching: Vec<usize> = rows.iter().filter(|r| r.what.contains(key)).map(|r| r.line).collect();
             assert_eq!(matching.len(), 1, "{key:?} names the rows at lines {matching:?} of docs/api-choices.md");

@@ -8,8 +8,14 @@
 //! {"crous": {"environment": "preprod", "pointOfSale": "5-1-9-8-14", "installationKey": {"env": "CROUS_KEY"}},
 //!  "izlyPos": {"environment": "preprod", "qrCode": {"env": "IZLY_TEST_QR"},
 //!              "card": {"idSupport": "04A1B2C3D4E5F6", "numeroApplicatif": "1000001"}},
-//!  "izlyPay": {"environment": "preprod", "appIdentifier": "my-shop", "apiKey": {"env": "IZLY_API_KEY"}}}
+//!  "izlyPay": {"environment": "preprod", "appIdentifier": "my-shop", "apiKey": {"env": "IZLY_API_KEY"}},
+//!  "esipay": {"environment": "prod", "uuid": "0b7f…", "returnListen": "127.0.0.1:8099",
+//!             "card": {"number": {"env": "TEST_CARD"}, "month": 12, "year": 2030}}}
 //! ```
+//!
+//! esipay runs only with `--allow-payments`: it pays 0,01 € with the test card and refunds it at
+//! once. esipay tells the transaction only in its return POST, to the enterprise's registered
+//! return URL: the probe listens on `returnListen` for it, so that URL must reach this address.
 //!
 //! Izly POS takes its key from the Crous `caisse` answer (`cleAuthentificationIzly`) when `crous`
 //! is configured, else from `izlyPos.key`.
@@ -46,6 +52,25 @@ pub struct File {
     pub crous: Option<CrousFile>,
     pub izly_pos: Option<IzlyPosFile>,
     pub izly_pay: Option<IzlyPayFile>,
+    pub esipay: Option<EsipayFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EsipayFile {
+    pub environment: String,
+    pub uuid: String,
+    /// Where the probe receives esipay's return POST (`127.0.0.1:8099`).
+    pub return_listen: String,
+    pub card: EsipayCardFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EsipayCardFile {
+    pub number: Secret,
+    pub month: u8,
+    pub year: u16,
 }
 
 #[derive(Debug, Deserialize)]
@@ -89,6 +114,7 @@ pub struct Config {
     pub crous: Option<Crous>,
     pub izly_pos: Option<IzlyPos>,
     pub izly_pay: Option<IzlyPay>,
+    pub esipay: Option<Esipay>,
 }
 
 pub struct Crous {
@@ -111,6 +137,13 @@ pub struct IzlyPay {
     pub api_key: String,
 }
 
+pub struct Esipay {
+    pub environment: Environment,
+    pub uuid: String,
+    pub return_listen: std::net::SocketAddr,
+    pub card: (crous_till_core::api::CardNumber, u8, u16),
+}
+
 impl Config {
     /// Every secret's value, to redact from what the probe writes.
     pub fn secrets(&self) -> Vec<String> {
@@ -125,6 +158,9 @@ impl Config {
         if let Some(w) = &self.izly_pay {
             all.push(w.api_key.clone());
         }
+        if let Some(e) = &self.esipay {
+            all.push(e.card.0.expose_digits().to_owned());
+        }
         all
     }
 
@@ -132,7 +168,8 @@ impl Config {
         let crous = self.crous.as_ref().map(|c| &c.environment);
         let pos = self.izly_pos.as_ref().map(|p| &p.environment);
         let pay = self.izly_pay.as_ref().map(|w| &w.environment);
-        [crous, pos, pay].into_iter().flatten().collect()
+        let esipay = self.esipay.as_ref().map(|e| &e.environment);
+        [crous, pos, pay, esipay].into_iter().flatten().collect()
     }
 }
 
@@ -193,9 +230,28 @@ pub fn read(text: &str, in_ci: bool) -> Result<Config, String> {
             api_key: w.api_key.resolve("izlyPay.apiKey")?,
         }),
     };
-    let config = Config { crous, izly_pos, izly_pay };
+    let esipay = match &file.esipay {
+        None => None,
+        Some(e) => {
+            let number = e.card.number.resolve("esipay.card.number")?;
+            let card =
+                crous_till_core::api::CardNumber::parse(&number).map_err(|err| format!("esipay.card.number: {err}"))?;
+            if !(1..=12).contains(&e.card.month) {
+                return Err(format!("esipay.card.month {} is not 1 to 12", e.card.month));
+            }
+            let listen =
+                e.return_listen.parse().map_err(|err| format!("esipay.returnListen {:?}: {err}", e.return_listen))?;
+            Some(Esipay {
+                environment: env(&e.environment, "esipay.environment")?,
+                uuid: e.uuid.clone(),
+                return_listen: listen,
+                card: (card, e.card.month, e.card.year),
+            })
+        }
+    };
+    let config = Config { crous, izly_pos, izly_pay, esipay };
     if config.environments().is_empty() {
-        return Err("no service to probe: name crous, izlyPos or izlyPay".into());
+        return Err("no service to probe: name crous, izlyPos, izlyPay or esipay".into());
     }
     if in_ci {
         if let Some(e) = config.environments().into_iter().find(|e| !is_loopback(e)) {

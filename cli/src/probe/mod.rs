@@ -2,8 +2,9 @@
 //! shape choices (`docs/api-choices.md`) the services named in the configuration confirm.
 //!
 //! For each configured service a short scenario runs, read mostly ([`crous`], [`izly_pos`],
-//! [`izly_pay`]): nothing is debited, posted or refunded; the one thing created, an IzlyPay web
-//! payment of 0,01 € never authorised, is reported. Each answer is read by core's parsers and
+//! [`izly_pay`]): nothing is debited or posted; an IzlyPay web payment of 0,01 € never authorised
+//! is created and reported; only with `--allow-payments`, an esipay payment of 0,01 € is made and
+//! refunded at once ([`esipay`]), and reported. Each answer is read by core's parsers and
 //! compared with the document's rows ([`choices`]); the table says, for every choice, confirmed,
 //! contradicted (the field, what we expected, what the service sent) or not exercised. Every
 //! exchange is written, secrets, cards, tokens and the test right holder's identity redacted
@@ -17,6 +18,7 @@
 mod choices;
 mod config;
 mod crous;
+mod esipay;
 mod izly_pay;
 mod izly_pos;
 mod redact;
@@ -44,6 +46,9 @@ pub struct Args {
     /// Print the table as JSON.
     #[arg(long)]
     json: bool,
+    /// Pay 0,01 € with esipay's test card and refund it at once (the esipay section needs it).
+    #[arg(long)]
+    allow_payments: bool,
 }
 
 pub fn run(args: &Args) -> ExitCode {
@@ -65,7 +70,7 @@ pub fn run(args: &Args) -> ExitCode {
         Err(ProbeError::Config(e) | ProbeError::Service(e)) => return fail(2, &e),
     };
     let mut seen = Observations::default();
-    let stopped = runtime.block_on(scenarios(&mut session, &mut seen, &config));
+    let stopped = runtime.block_on(scenarios(&mut session, &mut seen, &config, args.allow_payments));
     let report = seen.report();
     if args.json {
         let created = &session.created;
@@ -91,7 +96,12 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
-async fn scenarios(session: &mut Session, seen: &mut Observations, config: &config::Config) -> Result<(), ProbeError> {
+async fn scenarios(
+    session: &mut Session,
+    seen: &mut Observations,
+    config: &config::Config,
+    allow_payments: bool,
+) -> Result<(), ProbeError> {
     let mut read = None;
     if let Some(c) = &config.crous {
         read = Some(crous::probe(session, seen, c).await?);
@@ -102,6 +112,9 @@ async fn scenarios(session: &mut Session, seen: &mut Observations, config: &conf
     }
     if let Some(c) = &config.izly_pay {
         izly_pay::probe(session, seen, c).await?;
+    }
+    if let Some(c) = config.esipay.as_ref().filter(|_| allow_payments) {
+        esipay::probe(session, seen, c).await?;
     }
     Ok(())
 }
