@@ -126,7 +126,7 @@ fn not_exercised(section: &str) -> &'static str {
         ("Crous", "needs a ticket posted, or an error the probe cannot cause without changing something"),
         ("Izly POS", "needs an Izly debit: the probe makes none"),
         ("The sale engine", "the sale engine's rules, in core: nothing on the wire"),
-        ("IzlyConnect", "needs a user's login in a browser: not in this version's scenarios"),
+        ("IzlyConnect", "needs a user's login in a browser: the probe logs nobody in"),
         ("IzlyPay", "needs an authorised payment, a refund or a callback: the probe makes none"),
         ("esipay", "needs a card payment: run with --allow-payments and an esipay section"),
     ];

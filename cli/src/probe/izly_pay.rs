@@ -1,13 +1,14 @@
 //! IzlyPay, read mostly: an unknown operation read (code 356), then a web payment of 0,01 €
 //! initialised and read back by GET. It is never authorised: nobody opens its page, so no money
 //! moves; it stays `Waiting` until IzlyPay expires it (it cannot be cancelled), and the probe
-//! says so with its identifiers.
+//! says so with its identifiers. With the same partner credentials, IzlyConnect's token endpoint
+//! is given a code that does not exist: its refusal's shape is checked, and nothing is granted.
 
 use super::choices::Observations;
 use super::config;
 use super::session::{ProbeError, Session};
 use super::shape::failing_field;
-use crous_till_core::api::izly_connect::IzlyApiKey;
+use crous_till_core::api::izly_connect::{parse_token, ErrorDetail, IzlyApiKey, IzlyConnectApi, IzlyConnectError};
 use crous_till_core::api::izly_pay::{
     parse_init, parse_payment_details, InitPayment, InitResponse, IzlyPayApi, IzlyPayError, WebPaymentDetails,
 };
@@ -18,10 +19,11 @@ const SERVICE: &str = "izlyPay";
 const ERRORS_ROW: &str = "Errors: code 356 → `OperationNotFound` whatever the status";
 const INIT_ROW: &str = "Init answer: `PaymentAuthorizationUrl`";
 const DETAILS_ROW: &str = "Details: `Amount` a number in euros";
+const CONNECT_ERRORS_ROW: &str = "Errors: 400 read as OAuth2 `{\"error\",\"error_description\"}`";
 
 /// The rows of docs/api-choices.md this scenario reports on.
 #[cfg(test)]
-pub(super) const ROWS: [&str; 3] = [ERRORS_ROW, INIT_ROW, DETAILS_ROW];
+pub(super) const ROWS: [&str; 4] = [ERRORS_ROW, INIT_ROW, DETAILS_ROW, CONNECT_ERRORS_ROW];
 
 pub async fn probe(session: &mut Session, seen: &mut Observations, c: &config::IzlyPay) -> Result<(), ProbeError> {
     let api = IzlyPayApi::new(&c.environment, &c.app_identifier, IzlyApiKey::new(&c.api_key))
@@ -37,6 +39,8 @@ pub async fn probe(session: &mut Session, seen: &mut Observations, c: &config::I
         }
         other => seen.contradict(ERRORS_ROW, "Code", "356 (operation not found)", outcome(&unknown, other.err())),
     }
+
+    connect_refusal(session, seen, c).await?;
 
     let cent = Decimal::new(1, 2);
     let client_order_id = format!("PROBE-{}", fastrand::u64(..));
@@ -87,6 +91,40 @@ pub async fn probe(session: &mut Session, seen: &mut Observations, c: &config::I
             seen.contradict(DETAILS_ROW, field, expected, found);
         }
         Err(e) => seen.contradict(DETAILS_ROW, "status", "200 with the operation", outcome(&answer, Some(e))),
+    }
+    Ok(())
+}
+
+/// A code that does not exist, exchanged at IzlyConnect's token endpoint: a 400 in the OAuth2
+/// shape (or the Xpollens one) is our choice; a code is single-use, so one that was never issued
+/// grants nothing.
+async fn connect_refusal(
+    session: &mut Session,
+    seen: &mut Observations,
+    c: &config::IzlyPay,
+) -> Result<(), ProbeError> {
+    let api = IzlyConnectApi::new(&c.environment, &c.app_identifier, IzlyApiKey::new(&c.api_key))
+        .map_err(|e| ProbeError::Config(format!("izlyPay.environment: {e}")))?;
+    let answer = session
+        .send("izlyConnect", "token (a code never issued)", &api.token_from_code("crous-till-probe-no-such-code"))
+        .await?;
+    match parse_token(answer.status, &answer.headers, &answer.body) {
+        Err(IzlyConnectError::BadRequest(ErrorDetail::OAuth(e))) => {
+            seen.confirm(CONNECT_ERRORS_ROW, format!("400 {}", e.error))
+        }
+        Err(IzlyConnectError::BadRequest(ErrorDetail::Xpollens(e))) => {
+            seen.confirm(CONNECT_ERRORS_ROW, format!("400 with Xpollens Code {}", e.code))
+        }
+        Err(IzlyConnectError::Unauthorized(_) | IzlyConnectError::Forbidden(_)) => {
+            return Err(Session::refused("izlyConnect", "token", answer.status))
+        }
+        Err(e) => seen.contradict(
+            CONNECT_ERRORS_ROW,
+            "body",
+            "400 {error, error_description}",
+            format!("{} ({e})", answer.status),
+        ),
+        Ok(_) => seen.contradict(CONNECT_ERRORS_ROW, "status", "400 for a code never issued", "a token"),
     }
     Ok(())
 }
