@@ -124,60 +124,46 @@ fn reference_rows(
         return Ok(());
     }
     seen.confirm(PATH_ROW, format!("{name} answered {}", answer.status));
-    match parse_into(into, resource, answer.status, &answer.headers, &answer.body) {
-        Ok(()) => {
-            let extra = match resource {
-                Resource::Tva => extra_names::<Tva>(&answer.body),
-                Resource::Articles => extra_names::<Article>(&answer.body),
-                Resource::Societes => extra_names::<Societe>(&answer.body),
-                Resource::SocietesTarifs => extra_names::<SocieteTarif>(&answer.body),
-                Resource::Periodes => extra_names::<Periode>(&answer.body),
-                Resource::SocietesTarifsPeriode => extra_names::<SocieteTarifPeriode>(&answer.body),
-                Resource::ArticlesSocietesTarifsPeriodes => extra_names::<PrixArticle>(&answer.body),
-                Resource::DroitsEntree => extra_names::<DroitEntree>(&answer.body),
-                Resource::Subventions => extra_names::<Subvention>(&answer.body),
-                Resource::DroitsEntreeTypes => extra_names::<DroitEntreeType>(&answer.body),
-            };
-            match extra.first() {
-                // A name core does not read, in a resource whose optional names core would: a
-                // renamed field, or one we never heard of. Either way our shape is not theirs.
-                Some(unknown) => seen.contradict(
-                    ROWS_ROW,
-                    format!("{name}[].{unknown}"),
-                    "only names core reads",
-                    format!("{unknown:?} (renamed?)"),
-                ),
-                None => seen.confirm(ROWS_ROW, format!("{name}: rows read")),
-            }
+    let parsed = parse_into(into, resource, answer.status, &answer.headers, &answer.body);
+    let (extra, failing) = match resource {
+        Resource::Tva => shape_of::<Tva>(&answer.body),
+        Resource::Articles => shape_of::<Article>(&answer.body),
+        Resource::Societes => shape_of::<Societe>(&answer.body),
+        Resource::SocietesTarifs => shape_of::<SocieteTarif>(&answer.body),
+        Resource::Periodes => shape_of::<Periode>(&answer.body),
+        Resource::SocietesTarifsPeriode => shape_of::<SocieteTarifPeriode>(&answer.body),
+        Resource::ArticlesSocietesTarifsPeriodes => shape_of::<PrixArticle>(&answer.body),
+        Resource::DroitsEntree => shape_of::<DroitEntree>(&answer.body),
+        Resource::Subventions => shape_of::<Subvention>(&answer.body),
+        Resource::DroitsEntreeTypes => shape_of::<DroitEntreeType>(&answer.body),
+    };
+    match (parsed, failing, extra.first()) {
+        (Err(CrousError::Malformed { .. }), Some((field, expected, found)), _) => {
+            seen.contradict(ROWS_ROW, format!("{name}{field}"), expected, found)
         }
-        Err(CrousError::Malformed { .. }) => {
-            let located = match resource {
-                Resource::Tva => failing_field::<Vec<Tva>>(&answer.body),
-                Resource::Articles => failing_field::<Vec<Article>>(&answer.body),
-                Resource::Societes => failing_field::<Vec<Societe>>(&answer.body),
-                Resource::SocietesTarifs => failing_field::<Vec<SocieteTarif>>(&answer.body),
-                Resource::Periodes => failing_field::<Vec<Periode>>(&answer.body),
-                Resource::SocietesTarifsPeriode => failing_field::<Vec<SocieteTarifPeriode>>(&answer.body),
-                Resource::ArticlesSocietesTarifsPeriodes => failing_field::<Vec<PrixArticle>>(&answer.body),
-                Resource::DroitsEntree => failing_field::<Vec<DroitEntree>>(&answer.body),
-                Resource::Subventions => failing_field::<Vec<Subvention>>(&answer.body),
-                Resource::DroitsEntreeTypes => failing_field::<Vec<DroitEntreeType>>(&answer.body),
-            };
-            let (field, expected, found) = located.unwrap_or_default();
-            seen.contradict(ROWS_ROW, format!("{name}{field}"), expected, found);
-        }
-        Err(e) => seen.contradict(ROWS_ROW, name, "a JSON array of rows", e.to_string()),
+        (Err(e), _, _) => seen.contradict(ROWS_ROW, name, "a JSON array of rows", e.to_string()),
+        // A name core does not read: a renamed field, or one we never heard of. Either way our
+        // shape is not theirs.
+        (Ok(()), _, Some(unknown)) => seen.contradict(
+            ROWS_ROW,
+            format!("{name}[].{unknown}"),
+            "only names core reads",
+            format!("{unknown:?} (renamed?)"),
+        ),
+        (Ok(()), _, None) => seen.confirm(ROWS_ROW, format!("{name}: rows read")),
     }
     Ok(())
 }
 
-/// Names the rows hold that core's row type does not read (the first rows suffice).
-fn extra_names<T: DeserializeOwned + PartialEq>(body: &[u8]) -> Vec<String> {
-    let Ok(serde_json::Value::Array(rows)) = serde_json::from_slice(body) else { return Vec::new() };
+/// What of `body` core's row type `T` does not read: names the first rows hold that it ignores,
+/// and the field that fails it.
+fn shape_of<T: DeserializeOwned + PartialEq>(body: &[u8]) -> (Vec<String>, Option<(String, String, String)>) {
+    let failing = failing_field::<Vec<T>>(body);
+    let Ok(serde_json::Value::Array(rows)) = serde_json::from_slice(body) else { return (Vec::new(), failing) };
     let mut names: Vec<String> =
         rows.iter().take(5).filter_map(|r| r.as_object()).flat_map(unknown_names::<T>).collect();
     names.dedup();
-    names
+    (names, failing)
 }
 
 /// The prices of société 10 alone: every row must be société 10, or the parameter is ignored.
