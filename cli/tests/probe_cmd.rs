@@ -257,6 +257,21 @@ fn refused_credentials_no_answer_and_an_html_page_are_exit_3_with_a_clear_messag
         timed_out.stderr
     );
 
+    // A service that redirects everything (to a login page): core follows no redirect.
+    let redirecting = TcpListener::bind("127.0.0.1:0").unwrap();
+    let redirecting_base = format!("http://{}", redirecting.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for mut stream in redirecting.incoming().map_while(Result::ok) {
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/login\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    });
+    let redirected = probe(&dir, &only_pay(&redirecting_base), &[]);
+    assert_eq!(redirected.code, 3, "{}", redirected.stderr);
+    let row = contradiction(&redirected, "Native executor");
+    assert_eq!(row["seen"], "details (unknown operation): 302 → http://127.0.0.1:9/login");
+
     let html_dir = temp_dir("html");
     let portal = Sandbox::start(&html_dir, Some(r#"{"rules":[{"path_prefix":"/api/Izly/","html":true}]}"#));
     let html = probe(&html_dir, &only_pay(&portal.base), &[]);

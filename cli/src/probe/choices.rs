@@ -177,7 +177,8 @@ mod tests {
             .iter()
             .chain(&super::super::izly_pos::ROWS)
             .chain(&super::super::izly_pay::ROWS)
-            .chain(&super::super::esipay::ROWS);
+            .chain(&super::super::esipay::ROWS)
+            .chain(&[super::super::REDIRECTS_ROW]);
         for key in named {
             let matching: Vec<usize> = rows.iter().filter(|r| r.what.contains(key)).map(|r| r.line).collect();
             assert_eq!(matching.len(), 1, "{key:?} names the rows at lines {matching:?} of docs/api-choices.md");

@@ -48,7 +48,7 @@ pub async fn probe(
                 seen.confirm(HEADERS_ROW, "the key and AppIdentifier were accepted");
                 right_holder(seen, &answer, &holder, reference, None);
             }
-            Err(e) => searched(seen, &answer, e, QR_PARAM_ROW)?,
+            Err(e) => searched(seen, &answer, e, "searchQRCode", QR_PARAM_ROW)?,
         }
     }
     let bad = session
@@ -71,7 +71,7 @@ pub async fn probe(
                 seen.confirm(CARD_ROUTE_ROW, "the test card was found");
                 right_holder(seen, &answer, &holder, reference, Some(CARD_PROFILE_ROW));
             }
-            Err(e) => searched(seen, &answer, e, CARD_ROUTE_ROW)?,
+            Err(e) => searched(seen, &answer, e, "searchCard", CARD_ROUTE_ROW)?,
         }
     }
     let unknown = session.send(SERVICE, "searchCard (unknown card)", &api.search_card("PROBE00000000", "0")).await?;
@@ -106,11 +106,12 @@ fn searched(
     seen: &mut Observations,
     answer: &ApiResponse,
     e: IzlyPosError,
+    step: &str,
     row: &'static str,
 ) -> Result<(), ProbeError> {
     match e {
         IzlyPosError::Unauthorized(_) | IzlyPosError::Forbidden(_) => {
-            Err(Session::refused(SERVICE, row, answer.status))
+            Err(Session::refused(SERVICE, step, answer.status))
         }
         IzlyPosError::Malformed { .. } => {
             let (field, expected, found) = failing_field::<RightHolder>(&answer.body).unwrap_or_default();

@@ -71,6 +71,7 @@ pub fn run(args: &Args) -> ExitCode {
     };
     let mut seen = Observations::default();
     let stopped = runtime.block_on(scenarios(&mut session, &mut seen, &config, args.allow_payments));
+    redirects(&session, &mut seen);
     let report = seen.report();
     if args.json {
         let created = &session.created;
@@ -117,6 +118,22 @@ async fn scenarios(
         esipay::probe(session, seen, c).await?;
     }
     Ok(())
+}
+
+/// Core's executor follows no redirect (docs/api-choices.md): a service that answers with one
+/// relies on something we do not do.
+const REDIRECTS_ROW: &str = "no redirects followed";
+
+fn redirects(session: &Session, seen: &mut Observations) {
+    match session.redirects.first() {
+        Some(redirect) => {
+            seen.contradict(REDIRECTS_ROW, "status", "a final answer (no redirect to follow)", redirect.clone())
+        }
+        None if !session.exchanges.is_empty() => {
+            seen.confirm(REDIRECTS_ROW, format!("{} answers, none a redirect", session.exchanges.len()))
+        }
+        None => {}
+    }
 }
 
 fn message(e: &ProbeError) -> &str {

@@ -40,13 +40,15 @@ pub struct Session {
     pub exchanges: Vec<Exchange>,
     /// What the run created on a service, to say so.
     pub created: Vec<String>,
+    /// Answers that were redirects (core's executor follows none), as `step: status → Location`.
+    pub redirects: Vec<String>,
 }
 
 impl Session {
     pub fn new(timeout: Duration, redactor: Redactor) -> Result<Session, ProbeError> {
         let policy = RetryPolicy { max_attempts: 1, timeout, ..RetryPolicy::default() };
         let executor = NativeExecutor::new(policy).map_err(|e| ProbeError::Config(e.to_string()))?;
-        Ok(Session { executor, timeout, redactor, exchanges: Vec::new(), created: Vec::new() })
+        Ok(Session { executor, timeout, redactor, exchanges: Vec::new(), created: Vec::new(), redirects: Vec::new() })
     }
 
     /// Sends `request` once for `step` of `service`; its answer, whatever the status.
@@ -79,6 +81,10 @@ impl Session {
             }
         };
         exchange.status = Some(response.status);
+        if (300..400).contains(&response.status) {
+            let to = response.header("location").map(|l| redact.url(l)).unwrap_or_default();
+            self.redirects.push(format!("{step}: {} → {to}", response.status));
+        }
         exchange.response_headers = redact.headers(&response.headers);
         exchange.response_body = Some(redact.body(&response.body));
         self.exchanges.push(exchange);
