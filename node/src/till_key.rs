@@ -4,7 +4,7 @@
 //! (made on first use from the OS random source, created 0600; a file others can read is
 //! refused with `journal.key_file`).
 
-use crate::js::{sync, Failure};
+use crate::js::sync;
 use crous_till_core::journal;
 use crous_till_store::export::till_key;
 use napi::bindgen_prelude::Uint8Array;
@@ -36,6 +36,5 @@ impl TillKey {
 /// The till's key kept in `keyFile` (made on first use, 0600). Throws `journal.key_file`.
 #[napi]
 pub fn open_till_key(env: Env, key_file: String) -> napi::Result<TillKey> {
-    let key = till_key(Path::new(&key_file)).map_err(|f: Failure| f);
-    sync(&env, key.map(|key| TillKey { key }))
+    sync(&env, till_key(Path::new(&key_file)).map(|key| TillKey { key }))
 }
