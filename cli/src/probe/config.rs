@@ -89,7 +89,9 @@ pub struct IzlyPosFile {
     pub point_of_sale: Option<String>,
     /// Needed when `crous` is not configured.
     pub key: Option<Secret>,
-    /// The text of a test QR code (one-time codes expire: pass it by the environment).
+    /// The text of a test QR code (one-time codes expire: pass it by the environment). The
+    /// sandbox's searchQRCode does not use a code up; whether the real one does is not known, so
+    /// give the probe a code you will not pay with.
     pub qr_code: Option<Secret>,
     pub card: Option<CardFile>,
 }
