@@ -22,12 +22,12 @@ pub mod esipay;
 pub mod izly_connect;
 pub mod izly_pay;
 pub mod izly_pos;
+pub mod journal;
 pub mod js;
 pub mod js_value;
 pub mod outbox;
 pub mod reference;
 pub mod till;
-pub mod till_key;
 pub mod till_orders;
 pub mod tray;
 

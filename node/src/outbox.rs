@@ -6,14 +6,12 @@
 //! 409, so a killed process loses nothing and, restarted, sends nothing twice.
 
 use crate::crous::Crous;
+use crate::journal::{self, TillKey};
 use crate::js::{from_js, promise, settled, settled_void, sync, to_js, Failure, Outcome, PROGRAM};
 use crate::reference::Reference;
-use crate::till::close;
-use crate::till_key::TillKey;
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::client::CrousClient;
-use crous_till_core::journal::ExportedArchiveFile;
-use crous_till_core::outbox::{Drain, DrainStep, DurableOutbox, OutboxPolicy, SendQueue, TillJournal};
+use crous_till_core::outbox::{Drain, DrainStep, DurableOutbox, OutboxPolicy, SendQueue};
 use crous_till_core::reference::ReferenceData;
 use crous_till_core::ticket::Ticket;
 use crous_till_store::TillStore;
@@ -104,22 +102,20 @@ impl TicketOutbox {
         key: Option<&TillKey>,
     ) -> napi::Result<PromiseRaw<'e, Value>> {
         let mut outbox = lock(&self.outbox);
-        settled(env, close(&mut *outbox, &period, key).and_then(|()| to_js(&outbox.view(now()))))
+        settled(env, journal::close(&mut *outbox, &period, key))
     }
 
     /// The till's journal as a signed archive, signed with `key`, the export recorded first
     /// (see `Till.exportArchive`).
     #[napi(ts_return_type = "Promise<ExportedArchiveFile>")]
     pub fn export_archive<'e>(&self, env: &'e Env, key: &TillKey) -> napi::Result<PromiseRaw<'e, Value>> {
-        let exported = lock(&self.outbox).export_archive(&key.key, now()).map_err(|e| Failure::of(&e));
-        settled(env, exported.and_then(|a| to_js(&ExportedArchiveFile::of(&a))))
+        settled(env, journal::export(&mut *lock(&self.outbox), key))
     }
 
     /// Records this run's stop in the technical event journal (see `Till.shutdown`).
     #[napi(ts_return_type = "Promise<void>")]
     pub fn shutdown<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, ()>> {
-        let stopped = lock(&self.outbox).stop(now()).map_err(|e| Failure::of(&e));
-        settled_void(env, stopped)
+        settled_void(env, journal::stop(&mut *lock(&self.outbox)))
     }
 
     /// Puts a refused ticket back in the queue once its cause is fixed.

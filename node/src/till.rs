@@ -7,16 +7,14 @@
 use crate::crous::Crous;
 use crate::esipay::Esipay;
 use crate::izly_pos::IzlyPos;
+use crate::journal::{self, TillKey};
 use crate::js::{from_js, from_js_opt, promise, settled, settled_void, sync, to_js, Failure, Outcome, PROGRAM};
 use crate::outbox::{lock, now, pump_once, Sender};
 use crate::reference::Reference;
-use crate::till_key::TillKey;
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::api::izly_pay::IzlyPayApi;
 use crous_till_core::client::{self, EsipayClient, IzlyPosClient};
-use crous_till_core::journal::ExportedArchiveFile;
-use crous_till_core::journal::Period;
-use crous_till_core::outbox::{OutboxPolicy, TillJournal};
+use crous_till_core::outbox::OutboxPolicy;
 use crous_till_core::reference::ReferenceData;
 use crous_till_core::sale::{
     BankCard, BankCardInput, DurableTill, PaymentOrder, PaymentOutcome, Resolution, SaleInput, SaleRecord, Settlement,
@@ -276,7 +274,7 @@ impl Till {
         key: Option<&TillKey>,
     ) -> napi::Result<PromiseRaw<'e, Value>> {
         let mut till = lock(&self.till);
-        settled(env, close(&mut *till, &period, key).and_then(|()| to_js(&till.view(now()))))
+        settled(env, journal::close(&mut *till, &period, key))
     }
 
     /// The till's journal (sales, closures, technical events, chained) as a signed archive
@@ -286,21 +284,13 @@ impl Till {
     /// text and what to show of it.
     #[napi(ts_return_type = "Promise<ExportedArchiveFile>")]
     pub fn export_archive<'e>(&self, env: &'e Env, key: &TillKey) -> napi::Result<PromiseRaw<'e, Value>> {
-        let exported = lock(&self.till).export_archive(&key.key, now()).map_err(|e| Failure::of(&e));
-        settled(env, exported.and_then(|a| to_js(&ExportedArchiveFile::of(&a))))
+        settled(env, journal::export(&mut *lock(&self.till), key))
     }
 
     /// Records this run's stop in the technical event journal: call it when the server shuts
     /// down (a start with no stop before it says the previous run ended without one).
     #[napi(ts_return_type = "Promise<void>")]
     pub fn shutdown<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, ()>> {
-        let stopped = lock(&self.till).stop(now()).map_err(|e| Failure::of(&e));
-        settled_void(env, stopped)
+        settled_void(env, journal::stop(&mut *lock(&self.till)))
     }
-}
-
-/// Closes `period` of a till's journal ([`TillJournal::close`]), with `key` when given.
-pub(crate) fn close(journal: &mut impl TillJournal, period: &str, key: Option<&TillKey>) -> Outcome<()> {
-    let period = period.parse::<Period>().map_err(|e| Failure::new("input.invalid_period", e.to_string()))?;
-    journal.close(period, key.map(|k| &k.key), now()).map_err(|e| Failure::of(&e))
 }
