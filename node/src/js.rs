@@ -47,11 +47,12 @@ fn build(f: Failure, env: &Env) -> napi::Result<napi::Error> {
 
 pub type Outcome<T> = Result<T, Failure>;
 
-/// Runs `future` on the addon's tokio runtime and returns a Promise of its JSON result; a
-/// [`Failure`] rejects it with a `CrousTillError`.
-pub fn promise<'e, F>(env: &'e Env, future: F) -> napi::Result<PromiseRaw<'e, Value>>
+/// Runs `future` on the addon's tokio runtime and returns a Promise of its result (a JSON value,
+/// or `()` for `undefined`); a [`Failure`] rejects it with a `CrousTillError`.
+pub fn promise<'e, T, F>(env: &'e Env, future: F) -> napi::Result<PromiseRaw<'e, T>>
 where
-    F: Future<Output = Outcome<Value>> + Send + 'static,
+    T: ToNapiValue + Send + 'static,
+    F: Future<Output = Outcome<T>> + Send + 'static,
 {
     env.spawn_future_with_callback(async move { Ok(future.await) }, |env, outcome| {
         outcome.map_err(|f| f.into_napi(env))
@@ -61,13 +62,11 @@ where
 /// A Promise of an outcome already known: the store's commit is done before it resolves. The
 /// browser package's store is asynchronous (IndexedDB), so both packages answer these calls with
 /// a Promise and a till is written once for both.
-pub fn settled<'e>(env: &'e Env, outcome: Outcome<Value>) -> napi::Result<PromiseRaw<'e, Value>> {
+pub fn settled<'e, T: ToNapiValue + Send + 'static>(
+    env: &'e Env,
+    outcome: Outcome<T>,
+) -> napi::Result<PromiseRaw<'e, T>> {
     promise(env, async move { outcome })
-}
-
-/// [`settled`] for a call that resolves to nothing: `undefined`, as the browser package's.
-pub fn settled_void<'e>(env: &'e Env, outcome: Outcome<()>) -> napi::Result<PromiseRaw<'e, ()>> {
-    env.spawn_future_with_callback(async move { Ok(outcome) }, |env, outcome| outcome.map_err(|f| f.into_napi(env)))
 }
 
 /// A Promise rejected with `failure`: async methods report bad input by rejecting, never by

@@ -7,7 +7,7 @@
 
 use crate::crous::Crous;
 use crate::journal::{self, TillKey};
-use crate::js::{from_js, promise, settled, settled_void, sync, to_js, Failure, Outcome, PROGRAM};
+use crate::js::{from_js, promise, settled, sync, to_js, Failure, Outcome, PROGRAM};
 use crate::reference::Reference;
 use crous_till_core::api::executor::NativeExecutor;
 use crous_till_core::client::CrousClient;
@@ -115,7 +115,7 @@ impl TicketOutbox {
     /// Records this run's stop in the technical event journal (see `Till.shutdown`).
     #[napi(ts_return_type = "Promise<void>")]
     pub fn shutdown<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, ()>> {
-        settled_void(env, journal::stop(&mut *lock(&self.outbox)))
+        settled(env, journal::stop(&mut *lock(&self.outbox)))
     }
 
     /// Puts a refused ticket back in the queue once its cause is fixed.

@@ -8,7 +8,7 @@ use crate::crous::Crous;
 use crate::esipay::Esipay;
 use crate::izly_pos::IzlyPos;
 use crate::journal::{self, TillKey};
-use crate::js::{from_js, from_js_opt, promise, settled, settled_void, sync, to_js, Failure, Outcome, PROGRAM};
+use crate::js::{from_js, from_js_opt, promise, settled, sync, to_js, Failure, Outcome, PROGRAM};
 use crate::outbox::{lock, now, pump_once, Sender};
 use crate::reference::Reference;
 use crous_till_core::api::executor::NativeExecutor;
@@ -291,6 +291,6 @@ impl Till {
     /// down (a start with no stop before it says the previous run ended without one).
     #[napi(ts_return_type = "Promise<void>")]
     pub fn shutdown<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, ()>> {
-        settled_void(env, journal::stop(&mut *lock(&self.till)))
+        settled(env, journal::stop(&mut *lock(&self.till)))
     }
 }

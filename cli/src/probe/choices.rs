@@ -11,7 +11,8 @@ use serde::Serialize;
 const DOC: &str = include_str!("../../../docs/api-choices.md");
 
 /// One table row of the document.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Row {
     pub line: usize,
     pub section: String,
@@ -112,7 +113,7 @@ impl Observations {
                     }
                 }
                 let why = (status == Status::NotExercised).then(|| not_exercised(&row.section).to_owned());
-                Some(Reported { status, row: row.clone().into(), verdicts: shown, why })
+                Some(Reported { status, row: row.clone(), verdicts: shown, why })
             })
             .collect()
     }
@@ -142,24 +143,9 @@ pub enum Status {
 }
 
 #[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ReportedRow {
-    pub line: usize,
-    pub section: String,
-    pub what: String,
-    pub source: String,
-}
-
-impl From<Row> for ReportedRow {
-    fn from(r: Row) -> Self {
-        ReportedRow { line: r.line, section: r.section, what: r.what, source: r.source }
-    }
-}
-
-#[derive(Debug, Serialize)]
 pub struct Reported {
     pub status: Status,
-    pub row: ReportedRow,
+    pub row: Row,
     pub verdicts: Vec<Verdict>,
     /// Why a choice was not exercised.
     #[serde(skip_serializing_if = "Option::is_none")]

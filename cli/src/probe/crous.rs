@@ -55,8 +55,7 @@ pub async fn probe(session: &mut Session, seen: &mut Observations, c: &config::C
         Err(e) => return Err(ProbeError::Service(format!("crous (authenticate): {e}"))),
     };
     session.redactor.add(token.expose().to_owned());
-    let code = if c.environment == crous_till_core::api::Environment::Prod { "PRD" } else { "PPD" };
-    seen.confirm(ENV_ROW, format!("authenticated with env {code}"));
+    seen.confirm(ENV_ROW, format!("authenticated with env {}", api.env_code()));
     seen.confirm(TOKEN_ROW, "a token in the Authorization header");
 
     let izly_key = caisse(session, seen, &api, &token).await?;

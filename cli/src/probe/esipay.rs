@@ -13,7 +13,6 @@ use crous_till_core::api::esipay::{parse_status, EsipayApi, ExpectedPayment};
 use crous_till_core::client::{handle_esipay_return, ReturnOutcome};
 use rust_decimal::Decimal;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 const SERVICE: &str = "esipay";
 const METHOD_ROW: &str = "Method `POST` for all three";
@@ -108,6 +107,5 @@ async fn listen(
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    tokio::time::sleep(Duration::from_millis(10)).await;
     Ok(slot)
 }

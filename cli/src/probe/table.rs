@@ -30,10 +30,9 @@ pub fn render(report: &[Reported]) -> String {
                 Verdict::Contradicted { field, expected, seen } => {
                     let _ = writeln!(out, "{:20}field {field}: expected {expected}, seen {seen}", "");
                 }
-                Verdict::Confirmed { detail } if r.status == Status::Confirmed => {
+                Verdict::Confirmed { detail } => {
                     let _ = writeln!(out, "{:20}{detail}", "");
                 }
-                Verdict::Confirmed { .. } => {}
             }
         }
     }

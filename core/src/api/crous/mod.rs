@@ -70,6 +70,11 @@ impl CrousApi {
         self.point_of_sale
     }
 
+    /// The `env` authenticate sends (`PRD` for production, `PPD` otherwise, or as set).
+    pub fn env_code(&self) -> &str {
+        &self.env_code
+    }
+
     pub fn base_url(&self) -> &BaseUrl {
         &self.base
     }
