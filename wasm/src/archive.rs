@@ -7,7 +7,7 @@
 use crate::js::{core_error, error, to_js};
 use crate::outbox::{load_snapshot, now, Queue};
 use crous_till_core::journal::ExportedArchiveFile;
-use crous_till_core::outbox::{archive_error, export_detail, unsigned_archive, z_reports, HoldsOutbox};
+use crous_till_core::outbox::{archive_error, z_reports, HoldsOutbox};
 use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -61,14 +61,17 @@ impl<Q: HoldsOutbox> Queue<Q> {
         let _held = self.lock.hold().await; // no commit lands between the load and the file
         let pos = self.state.borrow().outbox().point_of_sale();
         let key = bytes::<32>(&signer.public_key(), "public key")?;
-        let detail = export_detail(&crous_till_core::journal::hash::to_hex(&key));
-        let exported = self.state.borrow().outbox().exported(now(), detail).map_err(|e| core_error(&e))?;
-        let snapshot = load_snapshot(&self.store, pos).await?.with_journal_writes(exported.writes());
-        let unsigned = unsigned_archive(pos, snapshot).map_err(|e| core_error(&e))?;
-        let message = unsigned.message().map_err(|e| core_error(&archive_error(e)))?;
+        let snapshot = load_snapshot(&self.store, pos).await?;
+        let planned = self
+            .state
+            .borrow()
+            .outbox()
+            .plan_export(snapshot, &crous_till_core::journal::hash::to_hex(&key), now())
+            .map_err(|e| core_error(&e))?;
+        let message = planned.unsigned.message().map_err(|e| core_error(&archive_error(e)))?;
         let (public_key, signature) = sign(signer, &message).await?;
-        let archive = unsigned.signed(&public_key, &signature).map_err(|e| core_error(&archive_error(e)))?;
-        self.persist(exported).await?;
+        let archive = planned.unsigned.signed(&public_key, &signature).map_err(|e| core_error(&archive_error(e)))?;
+        self.persist(planned.commit).await?;
         to_js(&ExportedArchiveFile::of(&archive))
     }
 

@@ -6,7 +6,7 @@
 use crate::archive::{sign, JsTillSigner};
 use crate::js::{core_error, error};
 use crate::outbox::{await_promise, load_snapshot, now, JsOutboxStore, Queue};
-use crous_till_core::journal::{check_closure_signature, Period};
+use crous_till_core::journal::Period;
 use crous_till_core::outbox::{integrity_defect, HoldsOutbox, OutboxError, QueueView, Snapshot};
 use crous_till_core::point_of_sale::PointOfSale;
 use wasm_bindgen::prelude::*;
@@ -63,17 +63,13 @@ impl<Q: HoldsOutbox> Queue<Q> {
         let snapshot = load_snapshot(&self.store, pos).await?;
         let entries: Vec<_> = snapshot.journal.into_iter().filter(|e| e.sequence >= from).collect();
         let mut closure = self.state.borrow().outbox().plan_closure(period, &entries).map_err(|e| core_error(&e))?;
-        let mut public_key = None;
         if let Some(signer) = signer {
             let (key, signature) = sign(&signer, &closure.signed_message()).await?;
-            closure.signature = Some(crous_till_core::journal::hash::to_hex(&signature));
-            check_closure_signature(&key, &closure).map_err(|why| error("journal.bad_signature", why, None))?;
-            public_key = Some(key);
+            closure.accept_signature(&key, &signature).map_err(|why| error("journal.bad_signature", why, None))?;
         }
         let started = self.state.borrow().outbox().closing_start(period, now()).map_err(|e| core_error(&e))?;
         self.persist(started).await?;
-        let commit =
-            self.state.borrow().outbox().close(closure, public_key.as_ref(), now()).map_err(|e| core_error(&e))?;
+        let commit = self.state.borrow().outbox().close(closure, now()).map_err(|e| core_error(&e))?;
         self.persist(commit).await?;
         Ok(self.view())
     }

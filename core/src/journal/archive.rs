@@ -99,6 +99,20 @@ impl TillKey {
     }
 }
 
+impl Closure {
+    /// Takes a signature of this closure made outside core (the browser's WebCrypto key), once it
+    /// is `public_key`'s over [`Closure::signed_message`]; a refused one leaves the closure
+    /// unsigned.
+    pub fn accept_signature(&mut self, public_key: &[u8; 32], signature: &[u8; 64]) -> Result<(), &'static str> {
+        self.signature = Some(to_hex(signature));
+        let checked = check_closure_signature(public_key, self);
+        if checked.is_err() {
+            self.signature = None;
+        }
+        checked
+    }
+}
+
 /// Checks a closure's `signature` with the till's public key.
 pub fn check_closure_signature(public_key: &[u8; 32], closure: &Closure) -> Result<(), &'static str> {
     let signature = closure.signature.as_deref().ok_or("the closure is not signed")?;

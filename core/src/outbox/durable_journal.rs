@@ -7,7 +7,7 @@ use super::entry::EpochMillis;
 use super::error::OutboxError;
 use super::events::integrity_defect;
 use super::queue::Outbox;
-use super::store::{archive_error, export_detail, is_conflict, unsigned_archive, OutboxStore, CONFLICT_RETRIES};
+use super::store::{archive_error, is_conflict, OutboxStore, CONFLICT_RETRIES};
 use super::write::Commit;
 use crate::journal::{Archive, Period, TillKey};
 use crate::point_of_sale::PointOfSale;
@@ -23,12 +23,15 @@ pub trait TillJournal {
     /// Reloads what other writers stored.
     fn reload_journal(&mut self) -> Result<(), OutboxError>;
 
-    /// Plans with `plan`, persists and applies; planned again on what is stored when another
-    /// writer got there first.
-    fn journal_step(&mut self, plan: impl Fn(&Outbox) -> Result<Commit, OutboxError>) -> Result<(), OutboxError> {
+    /// Plans with `plan` (a commit and what the step gives), persists and applies; planned again
+    /// on what is stored when another writer got there first.
+    fn journal_step<T>(
+        &mut self,
+        mut plan: impl FnMut(&mut Self) -> Result<(Commit, T), OutboxError>,
+    ) -> Result<T, OutboxError> {
         let mut retries = 0;
         loop {
-            match plan(self.journal_outbox()).and_then(|commit| self.persist_commit(commit)) {
+            match plan(self).and_then(|(commit, given)| self.persist_commit(commit).map(|()| given)) {
                 Err(e) if is_conflict(&e) && retries < CONFLICT_RETRIES => {
                     retries += 1;
                     self.reload_journal()?;
@@ -40,56 +43,48 @@ pub trait TillJournal {
 
     /// Records the start (80) of a run of `program`.
     fn started(&mut self, now: EpochMillis, program: &str) -> Result<(), OutboxError> {
-        self.journal_step(|o| o.start(now, program))
+        self.journal_step(|me| Ok((me.journal_outbox().start(now, program)?, ())))
     }
 
     /// Records the stop (81) of this run: call it when the program shuts the till down.
     fn stop(&mut self, now: EpochMillis) -> Result<(), OutboxError> {
-        self.journal_step(|o| o.stop(now))
+        self.journal_step(|me| Ok((me.journal_outbox().stop(now)?, ())))
     }
 
     /// The signed archive of this till's journal (art. 286 I-3° bis CGI, `crous-till journal
-    /// verify`), its export recorded first (110) so that the archive holds it. The stored
-    /// journal is verified first: a broken one is never signed (`journal.broken`).
+    /// verify`), holding its own export event (110), stored once the archive is signed
+    /// ([`Outbox::plan_export`]). The stored journal is verified first: a broken one is never
+    /// signed (`journal.broken`).
     fn export_archive(&mut self, key: &TillKey, now: EpochMillis) -> Result<Archive, OutboxError> {
-        self.journal_step(|o| o.exported(now, export_detail(&key.public_key_hex())))?;
-        let pos = self.journal_outbox().point_of_sale();
-        let snapshot = self.journal_store().load(pos)?;
-        unsigned_archive(pos, snapshot)?.sign(key).map_err(archive_error)
+        self.journal_step(|me| {
+            let pos = me.journal_outbox().point_of_sale();
+            let snapshot = me.journal_store().load(pos)?;
+            let planned = me.journal_outbox().plan_export(snapshot, &key.public_key_hex(), now)?;
+            let archive = planned.unsigned.sign(key).map_err(archive_error)?;
+            Ok((planned.commit, archive))
+        })
     }
 
     /// Closes a day, month or year of the journal, the closure signed with `key` when one is
-    /// given ([`crate::journal::closure`]). The closure is planned first, so a period that cannot
-    /// close records nothing; then the closing start (330) is stored; then the closure with its
-    /// closure event (50 or 60) and the head, in one commit.
+    /// given ([`crate::journal::closure`]). The closure is planned and signed first, so a period
+    /// that cannot close records nothing; then the closing start (330) is stored; then the
+    /// closure with its closure event (50 or 60) and the head, in one commit.
     fn close(&mut self, period: Period, key: Option<&TillKey>, now: EpochMillis) -> Result<(), OutboxError> {
         if self.journal_store().shared() {
             self.reload_journal()?; // the closure covers every entry stored, whoever wrote it
         }
         let mut started = false;
-        let mut retries = 0;
-        loop {
-            let step = (|| {
-                let mut closure = self.plan_closure(period)?;
-                if !started {
-                    let commit = self.journal_outbox().closing_start(period, now)?;
-                    self.persist_commit(commit)?;
-                    started = true;
-                }
-                if let Some(key) = key {
-                    closure.signature = Some(key.sign_closure(&closure));
-                }
-                let commit = self.journal_outbox().close(closure, None, now)?;
-                self.persist_commit(commit)
-            })();
-            match step {
-                Err(e) if is_conflict(&e) && retries < CONFLICT_RETRIES => {
-                    retries += 1;
-                    self.reload_journal()?;
-                }
-                done => return done,
+        self.journal_step(|me| {
+            let mut closure = me.plan_closure(period)?;
+            if let Some(key) = key {
+                closure.signature = Some(key.sign_closure(&closure));
             }
-        }
+            if !started {
+                me.persist_commit(me.journal_outbox().closing_start(period, now)?)?;
+                started = true;
+            }
+            Ok((me.journal_outbox().close(closure, now)?, ()))
+        })
     }
 
     /// The closure of `period` over the stored entries it covers, unsigned.
@@ -101,8 +96,8 @@ pub trait TillJournal {
 }
 
 /// Opens a till over `store` with `open` for a run of `program`, and records its start. A stored
-/// journal that does not verify is recorded as an integrity defect (90) and the open fails as
-/// `open` fails (`journal.broken`).
+/// journal that does not verify is recorded as an integrity defect (90), when the store takes
+/// it, and the open fails as `open` fails (`journal.broken`): what the browser package does too.
 pub(crate) fn start<S, Q, E>(
     mut store: S,
     point_of_sale: PointOfSale,
@@ -118,7 +113,10 @@ where
     let snapshot = store.load(point_of_sale).map_err(OutboxError::from)?;
     let policy = super::OutboxPolicy::default();
     if let Err(OutboxError::JournalBroken(finding)) = Outbox::open(point_of_sale, policy, snapshot.clone()) {
-        store.commit(&integrity_defect(point_of_sale, &snapshot, &finding, now)?).map_err(OutboxError::from)?;
+        // Best effort: the open fails with the finding whether or not the store takes the event.
+        if let Ok(writes) = integrity_defect(point_of_sale, &snapshot, &finding, now) {
+            let _ = store.commit(&writes);
+        }
         return Err(OutboxError::JournalBroken(finding).into());
     }
     let mut till = open(store)?;

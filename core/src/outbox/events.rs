@@ -10,7 +10,7 @@
 //! | 70 offline start | the first send of a run fails for want of a connection, before any answer | [`Outbox::record`] |
 //! | 90 integrity defect | the stored journal does not verify at open | [`integrity_defect`] |
 //! | 91 clock backwards | any event dated before the previous one | every event |
-//! | 110 export | an archive is made | [`Outbox::exported`] |
+//! | 110 export | an archive is made | [`Outbox::plan_export`] |
 //! | 330 closing start | a closure was asked for and can be made | [`Outbox::closing_start`] |
 //! | 50 / 60 closure | the closure is stored, in the same commit | [`Outbox::close`] |
 
@@ -18,13 +18,21 @@ use super::entry::EpochMillis;
 use super::error::OutboxError;
 use super::outcome::SendOutcome;
 use super::queue::Outbox;
+use super::store::unsigned_archive;
 use super::store::Snapshot;
 use super::write::{Commit, Effect, Write};
 use crate::journal::{
-    check_closure_signature, close_period, record_events, Closure, ClosureKind, EventKind, EventTip, Head,
-    JournalEntry, Period,
+    close_period, record_events, Closure, ClosureKind, EventKind, EventTip, Head, JournalEntry, Period, UnsignedArchive,
 };
 use crate::point_of_sale::PointOfSale;
+
+/// An export planned by [`Outbox::plan_export`]: the archive to sign, and the commit that stores
+/// its event once it is signed.
+#[derive(Debug)]
+pub struct PlannedExport {
+    pub commit: Commit,
+    pub unsigned: UnsignedArchive,
+}
 
 /// The writes that record `kind` after `tip` and store `head` with the new event count.
 fn event_writes(
@@ -83,10 +91,20 @@ impl Outbox {
         self.event_commit(EventKind::Stop, now, String::new())
     }
 
-    /// Plans the export event, before the archive is packed so that the archive holds it.
-    /// `detail` names the key that signs it.
-    pub fn exported(&self, now: EpochMillis, detail: String) -> Result<Commit, OutboxError> {
-        self.event_commit(EventKind::Export, now, detail)
+    /// Plans an export: its event (110, naming the key `public_key_hex`) and the journal of
+    /// `snapshot` (what the store holds) packed with that event, verified first (a broken
+    /// journal is `journal.broken`). Sign [`PlannedExport::unsigned`], then store
+    /// [`PlannedExport::commit`]: an export whose signature is refused stores nothing.
+    pub fn plan_export(
+        &self,
+        snapshot: Snapshot,
+        public_key_hex: &str,
+        now: EpochMillis,
+    ) -> Result<PlannedExport, OutboxError> {
+        let detail = format!("archive signed by Ed25519 key {public_key_hex}");
+        let commit = self.event_commit(EventKind::Export, now, detail)?;
+        let unsigned = unsigned_archive(self.point_of_sale(), snapshot.with_journal_writes(commit.writes()))?;
+        Ok(PlannedExport { commit, unsigned })
     }
 
     /// The offline start of this run, added to the commit recording the first failed send.
@@ -127,20 +145,12 @@ impl Outbox {
         self.event_commit(EventKind::ClosingStart, now, period.to_string())
     }
 
-    /// Plans storing `closure` (from [`Outbox::plan_closure`], signed or not) with its closure
-    /// event (50, or 60 for a year) and the head, in one commit. `public_key`, when given, is the
-    /// till's: a signature that is not its key's is refused (`journal.bad_signature`).
-    pub fn close(
-        &self,
-        closure: Closure,
-        public_key: Option<&[u8; 32]>,
-        now: EpochMillis,
-    ) -> Result<Commit, OutboxError> {
+    /// Plans storing `closure` (from [`Outbox::plan_closure`], signed by the till's key with
+    /// [`crate::journal::TillKey::sign_closure`] or [`Closure::accept_signature`], or unsigned)
+    /// with its closure event (50, or 60 for a year) and the head, in one commit.
+    pub fn close(&self, closure: Closure, now: EpochMillis) -> Result<Commit, OutboxError> {
         if closure.sequence != self.closures.count + 1 || closure.previous_hash != self.closures.last_hash {
             return Err(OutboxError::StaleCommit);
-        }
-        if let (Some(key), Some(_)) = (public_key, &closure.signature) {
-            check_closure_signature(key, &closure).map_err(|why| OutboxError::Archive(why.to_owned()))?;
         }
         let kind = match closure.kind {
             ClosureKind::Year => EventKind::YearClosure,

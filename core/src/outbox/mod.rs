@@ -99,13 +99,12 @@ pub use drain::{Drain, DrainStep};
 pub use durable_journal::TillJournal;
 pub use entry::{Delivery, EpochMillis, LastError, OutboxEntry, Status};
 pub use error::{OutboxError, StoreError};
-pub use events::integrity_defect;
+pub use events::{integrity_defect, PlannedExport};
 pub use outcome::{Failure, SendOutcome};
 pub use policy::OutboxPolicy;
 pub use queue::{HoldsOutbox, Next, Outbox};
 pub use store::{
-    archive_error, export_detail, unsigned_archive, z_reports, DurableOutbox, Enqueued, MemoryStore, OutboxStore,
-    SendQueue, Snapshot,
+    archive_error, unsigned_archive, z_reports, DurableOutbox, Enqueued, MemoryStore, OutboxStore, SendQueue, Snapshot,
 };
 pub use view::{QueueView, TicketSummary};
 pub use write::{Commit, Dispatch, Write};

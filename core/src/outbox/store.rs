@@ -140,11 +140,6 @@ pub(crate) fn claim_then_reload<Q, S: OutboxStore>(
     Ok(true)
 }
 
-/// What the export event says: the key that signs the archive.
-pub fn export_detail(public_key_hex: &str) -> String {
-    format!("archive signed by Ed25519 key {public_key_hex}")
-}
-
 /// The journal of a loaded `snapshot` packed for an archive, once verified: what a till whose
 /// key lives outside core (the browser's WebCrypto key) signs ([`UnsignedArchive::signed`]).
 pub fn unsigned_archive(point_of_sale: PointOfSale, mut snapshot: Snapshot) -> Result<UnsignedArchive, OutboxError> {
