@@ -229,17 +229,6 @@ impl UnsignedArchive {
 }
 
 impl Archive {
-    /// Packs and signs a journal.
-    pub fn new(
-        head: Head,
-        entries: Vec<JournalEntry>,
-        closures: Vec<Closure>,
-        events: Vec<Event>,
-        key: &TillKey,
-    ) -> Result<Archive, ArchiveError> {
-        UnsignedArchive { head, entries, closures, events }.sign(key)
-    }
-
     /// Reads an archive file's text.
     pub fn from_json(text: &str) -> Result<Archive, ArchiveError> {
         let archive: Archive = serde_json::from_str(text)?;

@@ -6,7 +6,7 @@
 use super::archive::{Archive, ArchiveError, TillKey, UnsignedArchive};
 use super::closure::{close_period, CloseError, Closure, ClosureState};
 use super::entry::{append_entry, AppendError, EntryTip, JournalEntry};
-use super::event::{record_events, Event, EventError, EventKind, EventTip};
+use super::event::{Event, EventTip};
 use super::head::Head;
 use super::period::Period;
 use super::verify::{verify, verify_events, Report};
@@ -97,24 +97,8 @@ impl Journal {
         &self.state
     }
 
-    pub fn events(&self) -> &[Event] {
-        &self.events
-    }
-
     pub fn event_tip(&self) -> &EventTip {
         &self.event_tip
-    }
-
-    /// Records a technical event at `at` (ms since the epoch), preceded by a clock-backwards
-    /// event when the clock went back ([`super::event::record_events`]); returns what to store.
-    pub fn record(&mut self, kind: EventKind, at: i64, detail: String) -> Result<&[Event], EventError> {
-        let events = record_events(&self.event_tip, kind, at, detail)?;
-        let from = self.events.len();
-        for event in events {
-            self.event_tip = EventTip::after(&event);
-            self.events.push(event);
-        }
-        Ok(&self.events[from..])
     }
 
     /// Journals a finalized ticket; returns the entry to store.

@@ -7,13 +7,13 @@ use super::entry::EpochMillis;
 use super::error::OutboxError;
 use super::events::integrity_defect;
 use super::queue::Outbox;
-use super::store::{archive_error, is_conflict, OutboxStore, CONFLICT_RETRIES};
+use super::store::{archive_error, is_conflict, retrying, OutboxStore};
 use super::write::Commit;
 use crate::journal::{Archive, Period, TillKey};
 use crate::point_of_sale::PointOfSale;
 
 /// A till's outbox over a synchronous store: what the journal's procedures need of it.
-pub trait TillJournal {
+pub trait TillJournal: Sized {
     type Store: OutboxStore;
 
     fn journal_outbox(&self) -> &Outbox;
@@ -29,16 +29,11 @@ pub trait TillJournal {
         &mut self,
         mut plan: impl FnMut(&mut Self) -> Result<(Commit, T), OutboxError>,
     ) -> Result<T, OutboxError> {
-        let mut retries = 0;
-        loop {
-            match plan(self).and_then(|(commit, given)| self.persist_commit(commit).map(|()| given)) {
-                Err(e) if is_conflict(&e) && retries < CONFLICT_RETRIES => {
-                    retries += 1;
-                    self.reload_journal()?;
-                }
-                done => return done,
-            }
-        }
+        retrying(self, Self::reload_journal, is_conflict, |me| {
+            let (commit, given) = plan(me)?;
+            me.persist_commit(commit)?;
+            Ok(given)
+        })
     }
 
     /// Records the start (80) of a run of `program`.

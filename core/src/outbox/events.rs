@@ -16,7 +16,7 @@
 
 use super::entry::EpochMillis;
 use super::error::OutboxError;
-use super::outcome::SendOutcome;
+use super::outcome::Failure;
 use super::queue::Outbox;
 use super::store::unsigned_archive;
 use super::store::Snapshot;
@@ -66,11 +66,6 @@ pub fn integrity_defect(
 }
 
 impl Outbox {
-    /// The technical event journal's last event, as the next event needs it.
-    pub fn event_tip(&self) -> &EventTip {
-        &self.events
-    }
-
     fn event_commit(&self, kind: EventKind, now: EpochMillis, detail: String) -> Result<Commit, OutboxError> {
         Ok(self.commit(event_writes(&self.events, self.head(), kind, now, detail)?, Effect::None))
     }
@@ -108,15 +103,8 @@ impl Outbox {
     }
 
     /// The offline start of this run, added to the commit recording the first failed send.
-    pub(super) fn offline_start_writes(
-        &self,
-        now: EpochMillis,
-        outcome: &SendOutcome,
-    ) -> Result<Vec<Write>, OutboxError> {
-        let detail = match outcome {
-            SendOutcome::RetryLater { failure, .. } => format!("{}: {}", failure.code, failure.message),
-            _ => String::new(),
-        };
+    pub(super) fn offline_start_writes(&self, now: EpochMillis, lost: &Failure) -> Result<Vec<Write>, OutboxError> {
+        let detail = format!("{}: {}", lost.code, lost.message);
         event_writes(&self.events, self.head(), EventKind::OfflineStart, now, detail)
     }
 

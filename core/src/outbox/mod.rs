@@ -103,9 +103,7 @@ pub use events::{integrity_defect, PlannedExport};
 pub use outcome::{Failure, SendOutcome};
 pub use policy::OutboxPolicy;
 pub use queue::{HoldsOutbox, Next, Outbox};
-pub use store::{
-    archive_error, unsigned_archive, z_reports, DurableOutbox, Enqueued, MemoryStore, OutboxStore, SendQueue, Snapshot,
-};
+pub use store::{archive_error, z_reports, DurableOutbox, Enqueued, MemoryStore, OutboxStore, SendQueue, Snapshot};
 pub use view::{QueueView, TicketSummary};
 pub use write::{Commit, Dispatch, Write};
 

@@ -58,10 +58,9 @@ pub struct Outbox {
     tip: EntryTip,
     pub(super) closures: ClosureState,
     pub(super) events: EventTip,
-    /// The Crous answered since this run started ([`super::events`]: an offline start).
-    pub(super) contacted: bool,
-    /// This run already recorded its offline start.
-    pub(super) offline_noted: bool,
+    /// This run's offline start is settled ([`super::events`]): the Crous answered, or the
+    /// offline start is recorded.
+    pub(super) offline_settled: bool,
     in_flight: Option<u64>,
     unauthorized: bool,
     auth_failures: u32,
@@ -98,8 +97,7 @@ impl Outbox {
             tip: EntryTip::genesis(point_of_sale),
             closures: ClosureState::genesis(point_of_sale),
             events: EventTip::genesis(point_of_sale),
-            contacted: false,
-            offline_noted: false,
+            offline_settled: false,
             in_flight: None,
             unauthorized: false,
             auth_failures: 0,
@@ -200,8 +198,7 @@ impl Outbox {
         }
         fresh.unauthorized = self.unauthorized;
         fresh.auth_failures = self.auth_failures;
-        fresh.contacted = self.contacted;
-        fresh.offline_noted = self.offline_noted;
+        fresh.offline_settled = self.offline_settled;
         fresh.version = self.version + 1;
         *self = fresh;
     }
@@ -398,10 +395,14 @@ impl Outbox {
             }
         }
         let mut writes = vec![Write::UpdateEntry { entry: next, expected_revision: row.revision }];
-        let answered = !matches!(outcome, SendOutcome::RetryLater { failure, .. } if failure.status.is_none());
-        if !answered && !self.contacted && !self.offline_noted {
-            writes.extend(self.offline_start_writes(now, outcome)?);
+        let lost = match outcome {
+            SendOutcome::RetryLater { failure, .. } if failure.status.is_none() => Some(failure),
+            _ => None,
+        };
+        if let Some(failure) = lost.filter(|_| !self.offline_settled) {
+            writes.extend(self.offline_start_writes(now, failure)?);
         }
+        let answered = lost.is_none();
         Ok(self.commit(writes, Effect::Settled { unauthorized, answered }))
     }
 
@@ -453,7 +454,7 @@ impl Outbox {
                 Write::AppendJournalEntry { entry } => self.tip = EntryTip::after(&entry),
                 Write::AppendClosure { closure } => self.closures = self.closures.after(&closure),
                 Write::AppendEvent { event } => {
-                    self.offline_noted |= event.kind() == Some(crate::journal::EventKind::OfflineStart);
+                    self.offline_settled |= event.kind() == Some(crate::journal::EventKind::OfflineStart);
                     self.events = EventTip::after(&event);
                 }
                 // The sale engine's records ([`crate::sale::Till`] takes them in).
@@ -489,7 +490,7 @@ impl Outbox {
             }
             Effect::Settled { unauthorized, answered } => {
                 self.in_flight = None;
-                self.contacted |= answered;
+                self.offline_settled |= answered;
                 if unauthorized {
                     self.unauthorized = true;
                     self.auth_failures = self.auth_failures.saturating_add(1);

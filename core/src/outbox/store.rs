@@ -48,7 +48,7 @@ impl Snapshot {
     /// The snapshot as it will be once `writes` of the journal (entries, closures, events, the
     /// head) are stored: what an export signs before it stores its own export event, so that a
     /// refused signature stores nothing. Other writes are left out.
-    pub fn with_journal_writes(mut self, writes: &[Write]) -> Self {
+    pub(crate) fn with_journal_writes(mut self, writes: &[Write]) -> Self {
         for write in writes {
             match write {
                 Write::AppendJournalEntry { entry } => self.journal.push(entry.clone()),
@@ -142,7 +142,10 @@ pub(crate) fn claim_then_reload<Q, S: OutboxStore>(
 
 /// The journal of a loaded `snapshot` packed for an archive, once verified: what a till whose
 /// key lives outside core (the browser's WebCrypto key) signs ([`UnsignedArchive::signed`]).
-pub fn unsigned_archive(point_of_sale: PointOfSale, mut snapshot: Snapshot) -> Result<UnsignedArchive, OutboxError> {
+pub(crate) fn unsigned_archive(
+    point_of_sale: PointOfSale,
+    mut snapshot: Snapshot,
+) -> Result<UnsignedArchive, OutboxError> {
     Ok(restore_journal(point_of_sale, &mut snapshot)?.unsigned_archive())
 }
 
