@@ -44,7 +44,12 @@ pub fn run(args: &Args) -> ExitCode {
         Ok(w) => {
             println!(
                 "wrote {}: the journal of point of sale {}, {} entries, {} closures, {} events, signed by Ed25519 key {}",
-                w.path, w.point_of_sale, w.entries, w.closures, w.events, w.public_key
+                args.out.display(),
+                w.point_of_sale,
+                w.entries,
+                w.closures,
+                w.events,
+                w.public_key
             );
             ExitCode::SUCCESS
         }

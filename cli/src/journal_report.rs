@@ -8,7 +8,7 @@
 
 use crate::journal_verify::read_archive;
 use crate::{jet_html, z_report_html};
-use crous_till_core::journal::ZReport;
+use crous_till_core::journal::z_reports;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -38,8 +38,8 @@ pub fn run(args: &Args) -> ExitCode {
         eprintln!("error: the archive does not verify, no report is made from it: {first}");
         return ExitCode::from(1);
     }
-    let sections: Result<Vec<String>, _> =
-        archive.closures.iter().map(|c| ZReport::of(c, &archive.entries).map(|r| z_report_html::section(&r))).collect();
+    let sections: Result<Vec<String>, _> = z_reports(&archive.closures, &archive.entries)
+        .map(|reports| reports.iter().map(z_report_html::section).collect());
     let mut sections = match sections {
         Ok(sections) => sections,
         Err(e) => {

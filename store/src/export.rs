@@ -1,27 +1,13 @@
-//! A till's journal written out as the signed archive `crous-till journal verify` reads: what the
-//! Node addon's `exportArchive` and `crous-till journal export` both do. The archive is written
-//! to a temporary file next to `out` and renamed over it, so a reader never sees half a file.
+//! A till's journal written out as the signed archive `crous-till journal verify` reads (what
+//! `crous-till journal export` does), and the till's key file both it and the Node addon's
+//! `openTillKey` read. The archive is written to a temporary file next to `out` and renamed over
+//! it, so a reader never sees half a file.
 
 use crate::key_file::{self, KeyFileError};
 use crous_till_core::client::Failure;
-use crous_till_core::journal::{Archive, TillKey};
+use crous_till_core::journal::{Archive, ExportedArchiveFile, TillKey};
 use crous_till_core::outbox::OutboxError;
-use serde::Serialize;
 use std::path::Path;
-
-/// What an export wrote.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExportedArchive {
-    pub path: String,
-    pub point_of_sale: String,
-    /// The till's Ed25519 public key (64 hex digits), for `crous-till journal verify --public-key`.
-    pub public_key: String,
-    pub entries: usize,
-    pub closures: usize,
-    /// Technical events (the export itself included).
-    pub events: usize,
-}
 
 /// The till's key in `key_file` (made on first use), or `journal.key_file`.
 pub fn till_key(key_file: &Path) -> Result<TillKey, Failure> {
@@ -36,19 +22,12 @@ pub fn export_to_file(
     key_file: &Path,
     out: &Path,
     export: impl FnOnce(&TillKey) -> Result<Archive, OutboxError>,
-) -> Result<ExportedArchive, Failure> {
+) -> Result<ExportedArchiveFile, Failure> {
     let key = till_key(key_file)?;
-    let archive = export(&key).map_err(|e| Failure::of(&e))?;
+    let exported = ExportedArchiveFile::of(&export(&key).map_err(|e| Failure::of(&e))?);
     let written = |e: std::io::Error| Failure::new("journal.export_failed", format!("{}: {e}", out.display()));
     let partial = out.with_extension("partial");
-    std::fs::write(&partial, archive.to_json_pretty()).map_err(written)?;
+    std::fs::write(&partial, &exported.file).map_err(written)?;
     std::fs::rename(&partial, out).map_err(written)?;
-    Ok(ExportedArchive {
-        path: out.display().to_string(),
-        point_of_sale: archive.head.point_of_sale.app_id(),
-        public_key: key.public_key_hex(),
-        entries: archive.entries.len(),
-        closures: archive.closures.len(),
-        events: archive.events.len(),
-    })
+    Ok(exported)
 }

@@ -53,7 +53,7 @@ pub use memory::Journal;
 pub use period::{business_day, ClosureKind, Period};
 pub use totals::{PaymentTotal, Totals, VatRateTotal};
 pub use verify::{verify, verify_events, Chain, Finding, Report, Witness};
-pub use z_report::{HourTotal, ZReport, ZReportError};
+pub use z_report::{z_reports, HourTotal, ZReport, ZReportError};
 
 /// The record format this code writes and verifies, stored in every entry, closure and head.
 pub const FORMAT_VERSION: u32 = 1;

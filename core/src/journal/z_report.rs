@@ -120,6 +120,11 @@ impl ZReport {
     }
 }
 
+/// The Z report of each of `closures` (oldest first), from the journal's `entries`.
+pub fn z_reports(closures: &[Closure], entries: &[JournalEntry]) -> Result<Vec<ZReport>, ZReportError> {
+    closures.iter().map(|c| ZReport::of(c, entries)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

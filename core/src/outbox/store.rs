@@ -153,8 +153,7 @@ pub(crate) fn unsigned_archive(
 /// shows of its closures; [`crate::journal::ZReport`]).
 pub fn z_reports(point_of_sale: PointOfSale, mut snapshot: Snapshot) -> Result<Vec<ZReport>, OutboxError> {
     let journal = restore_journal(point_of_sale, &mut snapshot)?;
-    let report = |c| ZReport::of(c, journal.entries()).map_err(|e| OutboxError::Corrupt(e.to_string()));
-    journal.closures().iter().map(report).collect()
+    crate::journal::z_reports(journal.closures(), journal.entries()).map_err(|e| OutboxError::Corrupt(e.to_string()))
 }
 
 /// An archive that cannot be made, as an outbox error (its code: `journal.not_canonical`,
