@@ -22,18 +22,24 @@ use crate::api::response::is_success;
 
 impl IzlyPosApi {
     /// Looks up the right holder behind the scanned QR text (sent base64-encoded). Safe to resend.
+    /// The QR code pays: logs show the URL with it redacted.
     pub fn search_qr_code(&self, qr_text: &str) -> ApiRequest {
         let b64 = base64_encode(qr_text.as_bytes());
-        let url = format!("{}{}", self.base.join(wire::PATH_SEARCH_QR_CODE), query(&[(wire::Q_QR_CODE, &b64)]));
-        self.request("izly_pos.search_qr_code", Method::Get, url)
+        let path = self.base.join(wire::PATH_SEARCH_QR_CODE);
+        let url = format!("{path}{}", query(&[(wire::Q_QR_CODE, &b64)]));
+        let shown = format!("{path}?{}=<redacted>", wire::Q_QR_CODE);
+        self.request("izly_pos.search_qr_code", Method::Get, url).with_redacted_url(shown)
     }
 
     /// Looks up the right holder of a tapped card, by the idSupport and numeroApplicatif read
     /// from its ZDC. Safe to resend.
+    /// Logs show the URL with the card's identifiers redacted.
     pub fn search_card(&self, id_support: &str, numero_applicatif: &str) -> ApiRequest {
+        let path = self.base.join(wire::PATH_SEARCH_CARD);
         let q = query(&[(wire::Q_ID_SUPPORT, id_support), (wire::Q_NUMERO_APPLICATIF, numero_applicatif)]);
-        let url = format!("{}{q}", self.base.join(wire::PATH_SEARCH_CARD));
-        self.request("izly_pos.search_card", Method::Get, url)
+        let shown = format!("?{}=<redacted>&{}=<redacted>", wire::Q_ID_SUPPORT, wire::Q_NUMERO_APPLICATIF);
+        self.request("izly_pos.search_card", Method::Get, format!("{path}{q}"))
+            .with_redacted_url(format!("{path}{shown}"))
     }
 }
 
@@ -90,6 +96,9 @@ mod tests {
         assert_eq!(r.header_value("AppIdentifier"), Some("5-1-9-8-14"));
         assert!(r.is_safe_to_retry());
         assert!(!format!("{r:?}").contains("k3y"));
+        assert!(!format!("{r:?}").contains(&b64) && r.display_url().ends_with("?qrCode=<redacted>"));
+        let card = api.search_card("04A1B2C3D4E5F6", "1000001");
+        assert!(card.url().contains("04A1B2C3D4E5F6") && !card.display_url().contains("04A1B2C3D4E5F6"));
     }
 
     #[test]
