@@ -27,30 +27,13 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let fixtures = match &args.fixtures {
-        None => None,
-        Some(path) => match std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| Fixtures::from_json(&t).map_err(|e| e.to_string()))
-        {
-            Ok(f) => Some(f),
-            Err(e) => {
-                eprintln!("error: cannot use the fixtures {}: {e}", path.display());
-                return ExitCode::from(2);
-            }
-        },
+    let fixtures = match read(&args.fixtures, "fixtures", |t| Fixtures::from_json(t).map_err(|e| e.to_string())) {
+        Ok(f) => f,
+        Err(code) => return code,
     };
-    let shapes = match &args.shapes {
-        None => ShapeSet::default(),
-        Some(path) => {
-            match std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|t| ShapeSet::from_json(&t)) {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("error: cannot use the shapes {}: {e}", path.display());
-                    return ExitCode::from(2);
-                }
-            }
-        }
+    let shapes = match read(&args.shapes, "shapes", ShapeSet::from_json) {
+        Ok(s) => s.unwrap_or_default(),
+        Err(code) => return code,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
@@ -81,4 +64,20 @@ pub fn run(args: &Args) -> ExitCode {
             .await;
         ExitCode::SUCCESS
     })
+}
+
+/// The file at `path`, when given, read with `parse`; exit 2 with the reason when it cannot be.
+fn read<T>(
+    path: &Option<PathBuf>,
+    what: &str,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<Option<T>, ExitCode> {
+    let Some(path) = path else { return Ok(None) };
+    match std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|t| parse(&t)) {
+        Ok(value) => Ok(Some(value)),
+        Err(e) => {
+            eprintln!("error: cannot use the {what} {}: {e}", path.display());
+            Err(ExitCode::from(2))
+        }
+    }
 }

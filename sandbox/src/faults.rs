@@ -61,16 +61,9 @@ impl FaultSet {
             {
                 return Err("error_rate and drop_rate are shares between 0 and 1, adding up to 1 at most".into());
             }
-            if !r.path_prefix.starts_with('/') || r.path_prefix.starts_with("/sandbox") {
-                return Err("path_prefix must start with / and not be a /sandbox route".into());
-            }
+            crate::util::check_route(r.method.as_deref(), &r.path_prefix)?;
             if r.delay_ms > 120_000 {
                 return Err("delay_ms is at most 120000".into());
-            }
-            if let Some(m) = &r.method {
-                if m != "GET" && m != "POST" {
-                    return Err("method is GET or POST".into());
-                }
             }
         }
         Ok(())
@@ -94,9 +87,7 @@ impl Faults {
     /// The rule for this request, counting one use of it.
     fn take(&self, method: &str, path: &str) -> Option<FaultRule> {
         let mut rules = self.rules.lock().unwrap_or_else(|p| p.into_inner());
-        let i = rules
-            .iter()
-            .position(|r| path.starts_with(&r.path_prefix) && r.method.as_deref().is_none_or(|m| m == method))?;
+        let i = rules.iter().position(|r| crate::util::on_route(r.method.as_deref(), &r.path_prefix, method, path))?;
         let rule = rules[i].clone();
         if let Some(t) = &mut rules[i].times {
             *t = t.saturating_sub(1);

@@ -57,17 +57,13 @@ impl ShapeSet {
     pub fn from_json(text: &str) -> Result<ShapeSet, String> {
         let set: ShapeSet = serde_json::from_str(text).map_err(|e| e.to_string())?;
         for rule in &set.rules {
-            if !rule.path_prefix.starts_with('/') || rule.path_prefix.starts_with("/sandbox") {
-                return Err(format!("path_prefix {:?}: a service path, starting with /", rule.path_prefix));
-            }
+            crate::util::check_route(rule.method.as_deref(), &rule.path_prefix)?;
         }
         Ok(set)
     }
 
     fn matching<'a>(&'a self, method: &'a str, path: &'a str) -> impl Iterator<Item = &'a ShapeRule> + 'a {
-        self.rules.iter().filter(move |r| {
-            path.starts_with(&r.path_prefix) && r.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
-        })
+        self.rules.iter().filter(move |r| crate::util::on_route(r.method.as_deref(), &r.path_prefix, method, path))
     }
 }
 

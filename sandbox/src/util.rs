@@ -1,4 +1,5 @@
-//! Small helpers shared by the services: clocks, money, tokens, JSON answers.
+//! Small helpers shared by the services: clocks, money, tokens, JSON answers, and the routes
+//! faults and altered shapes apply to.
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -43,4 +44,21 @@ pub fn header_str<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// The media type of a request (lowercase, parameters dropped).
 pub fn media_type(h: &HeaderMap) -> Option<String> {
     header_str(h, "content-type").map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+}
+
+/// Checks a fault's or a shape's route: `GET`, `POST` or any method, and a path prefix of the
+/// services (never `/sandbox`).
+pub fn check_route(method: Option<&str>, path_prefix: &str) -> Result<(), String> {
+    if !path_prefix.starts_with('/') || path_prefix.starts_with("/sandbox") {
+        return Err("path_prefix must start with / and not be a /sandbox route".into());
+    }
+    match method {
+        Some(m) if m != "GET" && m != "POST" => Err("method is GET or POST".into()),
+        _ => Ok(()),
+    }
+}
+
+/// Whether a request is on a fault's or a shape's route.
+pub fn on_route(method: Option<&str>, path_prefix: &str, request_method: &str, path: &str) -> bool {
+    path.starts_with(path_prefix) && method.is_none_or(|m| m == request_method)
 }
