@@ -7,9 +7,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startDemo, launchBrowser, openPage, screenshot } from "./support.mjs";
+import { BINARY, startDemo, launchBrowser, openPage, screenshot } from "./support.mjs";
 
-const BINARY = process.env.CROUS_TILL_BIN ?? new URL("../../target/debug/crous-till", import.meta.url).pathname;
 let demo, browser, dir;
 
 before(async () => {

@@ -11,7 +11,7 @@ import { chromium } from "playwright-core";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const SCREENSHOTS = process.env.CROUS_TILL_SCREENSHOTS ?? `${ROOT}target/screenshots`;
-const BINARY = process.env.CROUS_TILL_BIN ?? `${ROOT}target/debug/crous-till`;
+export const BINARY = process.env.CROUS_TILL_BIN ?? `${ROOT}target/debug/crous-till`;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
   "--disable-component-update", "--disable-sync"];

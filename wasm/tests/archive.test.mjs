@@ -7,15 +7,14 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadPackage, startSandbox, root } from "./support.mjs";
+import { cliBinary, loadPackage, startSandbox } from "./support.mjs";
 
 await import(fileURLToPath(new URL("../tools/node_modules/fake-indexeddb/auto/index.mjs", import.meta.url)));
 const pkg = await loadPackage();
-const cliBinary = [process.env.CROUS_TILL_BIN, join(root, "target/debug/crous-till")].find((p) => p && existsSync(p));
 const DAY = "2026-11-23";
 const sale = { versionLogiciel: "t", idLogiciel: 39, idTypeDistribution: 1, soldAt: `${DAY}T12:05:00+01:00` };
 
@@ -65,7 +64,6 @@ function stored(name, store) {
 
 test("a day's archive, signed by the till's WebCrypto key, verifies with its public key", async () => {
   await sb.reset();
-  assert.ok(cliBinary, "the CLI is built (cargo build -p crous-till-cli)");
   const key = await pkg.openTillKey(`key-${process.pid}`);
   assert.equal(key.publicKey.length, 32);
   const again = await pkg.openTillKey(`key-${process.pid}`);
@@ -83,7 +81,7 @@ test("a day's archive, signed by the till's WebCrypto key, verifies with its pub
   assert.match(archive.closures[0].signature, /^[0-9a-f]{128}$/);
   const file = join(dir, "day.json");
   writeFileSync(file, exported.file);
-  const verified = spawnSync(cliBinary, ["journal", "verify", "--public-key", exported.publicKey, file], { encoding: "utf8" });
+  const verified = spawnSync(cliBinary(), ["journal", "verify", "--public-key", exported.publicKey, file], { encoding: "utf8" });
   assert.equal(verified.status, 0, verified.stdout + verified.stderr);
   assert.match(verified.stdout, /3 entries, 1 closures, 6 technical events/);
   assert.doesNotMatch(verified.stdout, /carry no signature/);
@@ -93,7 +91,7 @@ test("a day's archive, signed by the till's WebCrypto key, verifies with its pub
   const forged = JSON.parse(exported.file);
   forged.closures[0].signature = Buffer.from(await other.sign(new TextEncoder().encode(`crous-till-closure/1\n${forged.closures[0].hash}`))).toString("hex");
   writeFileSync(file, JSON.stringify(forged));
-  const refused = spawnSync(cliBinary, ["journal", "verify", "--public-key", exported.publicKey, file], { encoding: "utf8" });
+  const refused = spawnSync(cliBinary(), ["journal", "verify", "--public-key", exported.publicKey, file], { encoding: "utf8" });
   assert.equal(refused.status, 1);
   assert.match(refused.stdout, /closure 1's signature is refused/);
 });

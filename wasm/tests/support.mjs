@@ -1,12 +1,21 @@
 // Shared by the package's Node tests: load the package, start a real sandbox on 127.0.0.1.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 export const root = here("../../");
+
+/** The CLI binary: $CROUS_TILL_BIN, else target/debug or target/release. */
+export function cliBinary() {
+  const candidates = [process.env.CROUS_TILL_BIN, join(root, "target/debug/crous-till"), join(root, "target/release/crous-till")];
+  const found = candidates.find((p) => p && existsSync(p));
+  if (!found) throw new Error("crous-till CLI not built: cargo build -p crous-till-cli");
+  return found;
+}
 
 /** The package (wasm/pkg), initialised. */
 export async function loadPackage() {

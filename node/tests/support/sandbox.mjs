@@ -3,7 +3,7 @@
 // server of the test, and plain HTTP helpers. Nothing here talks to any other host.
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,13 +13,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const root = join(here, "..", "..", "..");
 export const addon = createRequire(import.meta.url)(join(root, "node", "index.js"));
 
-/** The CLI binary: $CROUS_TILL_BIN, else target/debug or target/release. */
-export function cliBinary() {
-  const candidates = [process.env.CROUS_TILL_BIN, join(root, "target/debug/crous-till"), join(root, "target/release/crous-till")];
-  const found = candidates.find((p) => p && existsSync(p));
-  if (!found) throw new Error("crous-till CLI not built: cargo build -p crous-till-cli");
-  return found;
-}
+export { cliBinary } from "../../../wasm/tests/support.mjs";
+import { cliBinary } from "../../../wasm/tests/support.mjs";
 
 /** A node:http server on 127.0.0.1 whose routes the test sets: `routes[path] = (req, body, res) => ...`. */
 export async function partnerServer() {
