@@ -322,7 +322,8 @@ fn closures_total_per_vat_code_and_payment_method() {
 fn restore_continues_a_sound_journal_and_refuses_a_broken_one() {
     let j = sample_journal();
     let head = j.head();
-    let mut restored = Journal::restore(POS, j.entries().to_vec(), j.closures().to_vec(), Some(&head)).unwrap();
+    let mut restored =
+        Journal::restore(POS, j.entries().to_vec(), j.closures().to_vec(), Vec::new(), Some(&head)).unwrap();
     let mut till = Till::new(standard_reference());
     till.numbering = crous_till_core::numbering::NumberingState::starting_at(100);
     let e = restored.append(till.sell("2027-01-03T12:00:00.000+01:00", &[(0, Decimal::ONE)], 4)).unwrap();
@@ -330,7 +331,7 @@ fn restore_continues_a_sound_journal_and_refuses_a_broken_one() {
 
     let mut entries = j.entries().to_vec();
     entries.pop();
-    let report = Journal::restore(POS, entries, j.closures().to_vec(), Some(&head)).unwrap_err();
+    let report = Journal::restore(POS, entries, j.closures().to_vec(), Vec::new(), Some(&head)).unwrap_err();
     assert!(matches!(report.first(), Some(Finding::TruncatedTail { .. })));
 }
 

@@ -39,7 +39,7 @@ use super::entry::JournalEntry;
 use super::event::Event;
 use super::hash::{from_hex, to_hex};
 use super::head::Head;
-use super::verify::{verify, verify_events, Finding, Report};
+use super::verify::{verify_with_events, Finding, Report};
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -256,8 +256,7 @@ impl Archive {
     /// the key inside the archive is used, which proves integrity but not who signed.
     pub fn verify(&self, trusted_key: Option<&[u8; 32]>) -> Report {
         let pos = &self.head.point_of_sale;
-        let mut report = verify(pos, &self.entries, &self.closures, Some(&self.head));
-        verify_events(&mut report, pos, &self.events, Some(&self.head));
+        let mut report = verify_with_events(pos, &self.entries, &self.closures, &self.events, Some(&self.head));
         if let Some(key) = from_hex::<32>(&self.signature.public_key) {
             self.check_closure_signatures(&mut report, &key);
         }

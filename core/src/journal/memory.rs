@@ -9,7 +9,7 @@ use super::entry::{append_entry, AppendError, EntryTip, JournalEntry};
 use super::event::{Event, EventTip};
 use super::head::Head;
 use super::period::Period;
-use super::verify::{verify, verify_events, Report};
+use super::verify::{verify_with_events, Report};
 use super::FORMAT_VERSION;
 use crate::point_of_sale::PointOfSale;
 use crate::ticket::Ticket;
@@ -38,31 +38,17 @@ impl Journal {
         }
     }
 
-    /// Reloads a stored journal, verifying it first against the head marker kept apart from it:
-    /// a till must not append to a broken chain (the break would be buried under new sales).
+    /// Reloads a stored journal (entries, closures, technical events), verifying it first
+    /// against the head marker kept apart from it: a till must not append to a broken chain (the
+    /// break would be buried under new sales).
     pub fn restore(
-        point_of_sale: PointOfSale,
-        entries: Vec<JournalEntry>,
-        closures: Vec<Closure>,
-        head: Option<&Head>,
-    ) -> Result<Journal, Report> {
-        let report = verify(&point_of_sale, &entries, &closures, head);
-        if !report.is_ok() {
-            return Err(report);
-        }
-        Ok(Journal::restored(point_of_sale, entries, closures, Vec::new()))
-    }
-
-    /// [`Journal::restore`] with the technical event journal, verified against the head too.
-    pub fn restore_with_events(
         point_of_sale: PointOfSale,
         entries: Vec<JournalEntry>,
         closures: Vec<Closure>,
         events: Vec<Event>,
         head: Option<&Head>,
     ) -> Result<Journal, Report> {
-        let mut report = verify(&point_of_sale, &entries, &closures, head);
-        verify_events(&mut report, &point_of_sale, &events, head);
+        let report = verify_with_events(&point_of_sale, &entries, &closures, &events, head);
         if !report.is_ok() {
             return Err(report);
         }
@@ -134,9 +120,7 @@ impl Journal {
 
     /// Verifies the journal and its events, against `head` when one is given.
     pub fn verify(&self, head: Option<&Head>) -> Report {
-        let mut report = verify(&self.point_of_sale(), &self.entries, &self.closures, head);
-        verify_events(&mut report, &self.point_of_sale(), &self.events, head);
-        report
+        verify_with_events(&self.point_of_sale(), &self.entries, &self.closures, &self.events, head)
     }
 
     /// The signed archive of the whole journal.

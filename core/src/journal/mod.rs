@@ -52,7 +52,7 @@ pub use head::Head;
 pub use memory::Journal;
 pub use period::{business_day, ClosureKind, Period};
 pub use totals::{PaymentTotal, Totals, VatRateTotal};
-pub use verify::{verify, verify_events, Chain, Finding, Report, Witness};
+pub use verify::{verify, verify_with_events, Chain, Finding, Report, Witness};
 pub use z_report::{z_reports, HourTotal, ZReport, ZReportError};
 
 /// The record format this code writes and verifies, stored in every entry, closure and head.

@@ -196,7 +196,7 @@ pub struct Report {
     pub entries_verified: usize,
     /// How many closures, from the first, are unbroken and add up.
     pub closures_verified: usize,
-    /// How many technical events, from the first, are unbroken ([`verify_events`]).
+    /// How many technical events, from the first, are unbroken ([`verify_with_events`]).
     pub events_verified: usize,
     /// How many closures carry no signature of their own (made before closures were signed).
     pub closures_unsigned: usize,
@@ -439,9 +439,22 @@ pub fn verify(
     report
 }
 
-/// Verifies the technical event journal ([`super::event`]) against the head marker (when given),
-/// adding what it finds to `report`: the same chain walk as entries and closures.
-pub fn verify_events(report: &mut Report, point_of_sale: &PointOfSale, events: &[Event], head: Option<&Head>) {
+/// [`verify`], and the technical event journal ([`super::event`]) walked the same way and held
+/// to the head marker too: what a till's whole stored journal or an archive is checked with.
+pub fn verify_with_events(
+    point_of_sale: &PointOfSale,
+    entries: &[JournalEntry],
+    closures: &[Closure],
+    events: &[Event],
+    head: Option<&Head>,
+) -> Report {
+    let mut report = verify(point_of_sale, entries, closures, head);
+    verify_events(&mut report, point_of_sale, events, head);
+    report
+}
+
+/// The event chain's walk, adding what it finds to `report`.
+fn verify_events(report: &mut Report, point_of_sale: &PointOfSale, events: &[Event], head: Option<&Head>) {
     let (walked, broke) = walk(Chain::Events, point_of_sale, events);
     report.events_verified = walked;
     let clean = broke.is_none();

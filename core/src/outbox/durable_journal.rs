@@ -6,7 +6,8 @@
 use super::entry::EpochMillis;
 use super::error::OutboxError;
 use super::events::integrity_defect;
-use super::queue::Outbox;
+use super::queue::{journal_finding, Outbox};
+use super::store::Snapshot;
 use super::store::{archive_error, is_conflict, retrying, OutboxStore};
 use super::write::Commit;
 use crate::journal::{Archive, Period, TillKey};
@@ -90,7 +91,8 @@ pub trait TillJournal: Sized {
     }
 }
 
-/// Opens a till over `store` with `open` for a run of `program`, and records its start. A stored
+/// Opens a till over `store` with `open` (given the store and what it holds, loaded once) for a
+/// run of `program`, and records its start. A stored
 /// journal that does not verify is recorded as an integrity defect (90), when the store takes
 /// it, and the open fails as `open` fails (`journal.broken`): what the browser package does too.
 pub(crate) fn start<S, Q, E>(
@@ -98,7 +100,7 @@ pub(crate) fn start<S, Q, E>(
     point_of_sale: PointOfSale,
     now: EpochMillis,
     program: &str,
-    open: impl FnOnce(S) -> Result<Q, E>,
+    open: impl FnOnce(S, Snapshot) -> Result<Q, E>,
 ) -> Result<Q, E>
 where
     S: OutboxStore,
@@ -106,15 +108,14 @@ where
     E: From<OutboxError>,
 {
     let snapshot = store.load(point_of_sale).map_err(OutboxError::from)?;
-    let policy = super::OutboxPolicy::default();
-    if let Err(OutboxError::JournalBroken(finding)) = Outbox::open(point_of_sale, policy, snapshot.clone()) {
+    if let Some(finding) = journal_finding(point_of_sale, &snapshot) {
         // Best effort: the open fails with the finding whether or not the store takes the event.
         if let Ok(writes) = integrity_defect(point_of_sale, &snapshot, &finding, now) {
             let _ = store.commit(&writes);
         }
         return Err(OutboxError::JournalBroken(finding).into());
     }
-    let mut till = open(store)?;
+    let mut till = open(store, snapshot)?;
     till.started(now, program)?;
     Ok(till)
 }

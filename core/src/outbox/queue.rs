@@ -68,13 +68,22 @@ pub struct Outbox {
 }
 
 /// The stored journal and technical events, verified against the head marker
-/// ([`Journal::restore_with_events`]); the first finding when they do not verify.
+/// ([`Journal::restore`]); the first finding when they do not verify.
 pub(crate) fn restore_journal(point_of_sale: PointOfSale, snapshot: &mut Snapshot) -> Result<Journal, OutboxError> {
     let (entries, closures, events) =
         (take(&mut snapshot.journal), take(&mut snapshot.closures), take(&mut snapshot.events));
-    Journal::restore_with_events(point_of_sale, entries, closures, events, snapshot.head.as_ref()).map_err(|report| {
+    Journal::restore(point_of_sale, entries, closures, events, snapshot.head.as_ref()).map_err(|report| {
         OutboxError::JournalBroken(report.first().map_or_else(|| "unknown".into(), |f| f.to_string()))
     })
+}
+
+/// The first finding of a stored journal that does not verify, `None` when it does: what opening
+/// it would refuse ([`restore_journal`]).
+pub(crate) fn journal_finding(point_of_sale: PointOfSale, snapshot: &Snapshot) -> Option<String> {
+    let s = snapshot;
+    let report =
+        crate::journal::verify_with_events(&point_of_sale, &s.journal, &s.closures, &s.events, s.head.as_ref());
+    report.first().map(|f| f.to_string())
 }
 
 /// idTicketEntete as a number: specs 001, "un numéro unique et séquentiel par point de vente".

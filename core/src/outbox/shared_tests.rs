@@ -78,7 +78,8 @@ fn two_writers_append_to_one_gap_free_journal() {
         assert_eq!(writer.enqueue(ticket, T0).unwrap(), Enqueued::Queued { sequence: i as u64 + 1 });
     }
     let snapshot = shared.load(POS).unwrap();
-    let journal = Journal::restore(POS, snapshot.journal, snapshot.closures, snapshot.head.as_ref()).unwrap();
+    let journal =
+        Journal::restore(POS, snapshot.journal, snapshot.closures, snapshot.events, snapshot.head.as_ref()).unwrap();
     let sequences: Vec<u64> = journal.entries().iter().map(|e| e.sequence).collect();
     assert_eq!(sequences, [1, 2, 3, 4, 5, 6]);
     assert_eq!(snapshot.rows.len(), 6);
@@ -145,5 +146,5 @@ fn closing_takes_in_every_writers_entries() {
     let snapshot = shared.load(POS).unwrap();
     assert_eq!(snapshot.closures.len(), 1);
     assert_eq!(snapshot.closures[0].through_sequence, 3, "the day's three tickets, two of them from the other writer");
-    Journal::restore(POS, snapshot.journal, snapshot.closures, snapshot.head.as_ref()).unwrap();
+    Journal::restore(POS, snapshot.journal, snapshot.closures, snapshot.events, snapshot.head.as_ref()).unwrap();
 }

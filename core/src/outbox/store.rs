@@ -282,8 +282,8 @@ impl<S: OutboxStore> DurableOutbox<S> {
         now: EpochMillis,
         program: &str,
     ) -> Result<Self, OutboxError> {
-        super::durable_journal::start(store, point_of_sale, now, program, |store| {
-            Self::open(store, point_of_sale, policy)
+        super::durable_journal::start(store, point_of_sale, now, program, |store, snapshot| {
+            Ok(DurableOutbox { outbox: Outbox::open(point_of_sale, policy, snapshot)?, store })
         })
     }
 

@@ -40,8 +40,8 @@ impl<S: OutboxStore> DurableTill<S> {
         now: EpochMillis,
         program: &str,
     ) -> Result<Self, SaleError> {
-        crate::outbox::durable_journal::start(store, point_of_sale, now, program, |store| {
-            Self::open(store, point_of_sale, policy)
+        crate::outbox::durable_journal::start(store, point_of_sale, now, program, |store, snapshot| {
+            Ok(DurableTill { till: Till::open(point_of_sale, policy, snapshot)?, store })
         })
     }
 
