@@ -47,7 +47,7 @@ pub fn open_till_key(env: Env, key_file: String) -> napi::Result<TillKey> {
 pub(crate) fn close(journal: &mut impl TillJournal, period: &str, key: Option<&TillKey>) -> Outcome<Value> {
     let period = period.parse::<Period>().map_err(|e| Failure::new("input.invalid_period", e.to_string()))?;
     journal.close(period, key.map(|k| &k.key), now()).map_err(|e| Failure::of(&e))?;
-    to_js(&journal.journal_outbox().view(now()))
+    to_js(&journal.outbox().view(now()))
 }
 
 /// The signed archive ([`TillJournal::export_archive`]) as both packages give it.

@@ -113,13 +113,22 @@ impl Closure {
     }
 }
 
+/// Checks an Ed25519 `signature` of `message` by `public_key`; `refused` says why it is not.
+fn check_ed25519(
+    public_key: &[u8; 32],
+    message: &[u8],
+    signature: &[u8; 64],
+    refused: &'static str,
+) -> Result<(), &'static str> {
+    let key = VerifyingKey::from_bytes(public_key).map_err(|_| "not an Ed25519 public key")?;
+    key.verify_strict(message, &ed25519_dalek::Signature::from_bytes(signature)).map_err(|_| refused)
+}
+
 /// Checks a closure's `signature` with the till's public key.
 pub fn check_closure_signature(public_key: &[u8; 32], closure: &Closure) -> Result<(), &'static str> {
     let signature = closure.signature.as_deref().ok_or("the closure is not signed")?;
     let value = from_hex::<64>(signature).ok_or("its signature is not 64 bytes of hex")?;
-    let key = VerifyingKey::from_bytes(public_key).map_err(|_| "not an Ed25519 public key")?;
-    key.verify_strict(&closure.signed_message(), &ed25519_dalek::Signature::from_bytes(&value))
-        .map_err(|_| "its signature is not the till key's over its hash")
+    check_ed25519(public_key, &closure.signed_message(), &value, "its signature is not the till key's over its hash")
 }
 
 impl fmt::Debug for TillKey {
@@ -204,10 +213,13 @@ impl UnsignedArchive {
     /// valid Ed25519 signature of [`Self::message`] by that key (a wrong key or a corrupted
     /// signature never reaches a file).
     pub fn signed(self, public_key: &[u8; 32], signature: &[u8; 64]) -> Result<Archive, ArchiveError> {
-        let key = VerifyingKey::from_bytes(public_key)
-            .map_err(|_| ArchiveError::BadSignature("not an Ed25519 public key"))?;
-        key.verify_strict(&self.message()?, &ed25519_dalek::Signature::from_bytes(signature))
-            .map_err(|_| ArchiveError::BadSignature("the signature is not the key's over this journal's head"))?;
+        check_ed25519(
+            public_key,
+            &self.message()?,
+            signature,
+            "the signature is not the key's over this journal's head",
+        )
+        .map_err(ArchiveError::BadSignature)?;
         Ok(self.into_archive(ArchiveSignature {
             algorithm: SIGNATURE_ALGORITHM.to_owned(),
             public_key: to_hex(public_key),
@@ -294,11 +306,9 @@ impl Archive {
             return Err(format!("algorithm {:?} is not {SIGNATURE_ALGORITHM}", s.algorithm));
         }
         let key = from_hex::<32>(&s.public_key).ok_or("publicKey is not 32 bytes of hex")?;
-        let key = VerifyingKey::from_bytes(&key).map_err(|_| "publicKey is not an Ed25519 point")?;
         let value = from_hex::<64>(&s.value).ok_or("value is not 64 bytes of hex")?;
         let message = signed_message(&self.head, self.format_version).map_err(|e| e.to_string())?;
-        key.verify_strict(&message, &ed25519_dalek::Signature::from_bytes(&value))
-            .map_err(|_| "the head is not what the key signed".to_owned())
+        Ok(check_ed25519(&key, &message, &value, "the head is not what the key signed")?)
     }
 }
 

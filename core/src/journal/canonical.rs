@@ -46,6 +46,18 @@ pub fn to_canonical_json<T: Serialize + ?Sized>(value: &T) -> Result<String, Can
 }
 
 /// The canonical JSON text of a JSON value.
+/// The canonical JSON of a record without the members its chain does not hash (`hash`,
+/// `previousHash`, and any `also` given: a closure's `signature`).
+pub fn canonical_record_body<T: Serialize>(record: &T, also: &[&str]) -> Result<String, CanonicalError> {
+    let mut value = serde_json::to_value(record).map_err(|e| CanonicalError::Serialize(e.to_string()))?;
+    if let Some(map) = value.as_object_mut() {
+        for name in ["hash", "previousHash"].iter().chain(also) {
+            map.remove(*name);
+        }
+    }
+    canonicalize(&value)
+}
+
 pub fn canonicalize(value: &Value) -> Result<String, CanonicalError> {
     let mut out = String::new();
     write_value(value, &mut out)?;

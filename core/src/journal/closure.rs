@@ -34,7 +34,7 @@
 //! before closures were signed have no `signature`; the verifier counts them
 //! ([`super::Report::closures_unsigned`]).
 
-use super::canonical::{canonicalize, CanonicalError};
+use super::canonical::{canonical_record_body, CanonicalError};
 use super::entry::JournalEntry;
 use super::hash::{chain_hash, GENESIS_HASH};
 use super::period::{ClosureKind, Period};
@@ -78,13 +78,7 @@ pub const CLOSURE_SIGNATURE_PREFIX: &str = "crous-till-closure/1\n";
 impl Closure {
     /// The canonical JSON of the closure without `hash`, `previousHash` and `signature`.
     pub fn canonical_body(&self) -> Result<String, CanonicalError> {
-        let mut value = serde_json::to_value(self).map_err(|e| CanonicalError::Serialize(e.to_string()))?;
-        if let Some(map) = value.as_object_mut() {
-            map.remove("hash");
-            map.remove("previousHash");
-            map.remove("signature");
-        }
-        canonicalize(&value)
+        canonical_record_body(self, &["signature"])
     }
 
     /// The bytes the till's key signs: `crous-till-closure/1\n` and the closure's hash.

@@ -20,7 +20,7 @@
 //! is not trusted: an event whose time is before the previous event's is preceded by a
 //! [`EventKind::ClockBackwards`] event saying by how much ([`record_events`]).
 
-use super::canonical::{canonicalize, CanonicalError};
+use super::canonical::{canonical_record_body, CanonicalError};
 use super::hash::{chain_hash, GENESIS_HASH};
 use super::FORMAT_VERSION;
 use crate::point_of_sale::PointOfSale;
@@ -122,12 +122,7 @@ pub struct Event {
 impl Event {
     /// The canonical JSON of the event without `hash` and `previousHash`.
     pub fn canonical_body(&self) -> Result<String, CanonicalError> {
-        let mut value = serde_json::to_value(self).map_err(|e| CanonicalError::Serialize(e.to_string()))?;
-        if let Some(map) = value.as_object_mut() {
-            map.remove("hash");
-            map.remove("previousHash");
-        }
-        canonicalize(&value)
+        canonical_record_body(self, &[])
     }
 
     pub fn compute_hash(&self) -> Result<String, CanonicalError> {

@@ -6,18 +6,18 @@
 use super::entry::EpochMillis;
 use super::error::OutboxError;
 use super::events::integrity_defect;
-use super::queue::{journal_finding, Outbox};
+use super::queue::journal_finding;
 use super::store::Snapshot;
-use super::store::{archive_error, is_conflict, retrying, OutboxStore};
+use super::store::{archive_error, is_conflict, retrying, OutboxStore, SendQueue};
 use super::write::Commit;
 use crate::journal::{Archive, Period, TillKey};
 use crate::point_of_sale::PointOfSale;
 
-/// A till's outbox over a synchronous store: what the journal's procedures need of it.
-pub trait TillJournal: Sized {
+/// A till's outbox over a synchronous store ([`SendQueue`] gives the outbox): what the journal's
+/// procedures need of it.
+pub trait TillJournal: SendQueue + Sized {
     type Store: OutboxStore;
 
-    fn journal_outbox(&self) -> &Outbox;
     fn journal_store(&mut self) -> &mut Self::Store;
     /// Stores a commit, then lets the outbox take it in.
     fn persist_commit(&mut self, commit: Commit) -> Result<(), OutboxError>;
@@ -39,12 +39,12 @@ pub trait TillJournal: Sized {
 
     /// Records the start (80) of a run of `program`.
     fn started(&mut self, now: EpochMillis, program: &str) -> Result<(), OutboxError> {
-        self.journal_step(|me| Ok((me.journal_outbox().start(now, program)?, ())))
+        self.journal_step(|me| Ok((me.outbox().start(now, program)?, ())))
     }
 
     /// Records the stop (81) of this run: call it when the program shuts the till down.
     fn stop(&mut self, now: EpochMillis) -> Result<(), OutboxError> {
-        self.journal_step(|me| Ok((me.journal_outbox().stop(now)?, ())))
+        self.journal_step(|me| Ok((me.outbox().stop(now)?, ())))
     }
 
     /// The signed archive of this till's journal (art. 286 I-3° bis CGI, `crous-till journal
@@ -53,9 +53,9 @@ pub trait TillJournal: Sized {
     /// signed (`journal.broken`).
     fn export_archive(&mut self, key: &TillKey, now: EpochMillis) -> Result<Archive, OutboxError> {
         self.journal_step(|me| {
-            let pos = me.journal_outbox().point_of_sale();
+            let pos = me.outbox().point_of_sale();
             let snapshot = me.journal_store().load(pos)?;
-            let planned = me.journal_outbox().plan_export(snapshot, &key.public_key_hex(), now)?;
+            let planned = me.outbox().plan_export(snapshot, &key.public_key_hex(), now)?;
             let archive = planned.unsigned.sign(key).map_err(archive_error)?;
             Ok((planned.commit, archive))
         })
@@ -76,18 +76,18 @@ pub trait TillJournal: Sized {
                 closure.signature = Some(key.sign_closure(&closure));
             }
             if !started {
-                me.persist_commit(me.journal_outbox().closing_start(period, now)?)?;
+                me.persist_commit(me.outbox().closing_start(period, now)?)?;
                 started = true;
             }
-            Ok((me.journal_outbox().close(closure, now)?, ()))
+            Ok((me.outbox().close(closure, now)?, ()))
         })
     }
 
     /// The closure of `period` over the stored entries it covers, unsigned.
     fn plan_closure(&mut self, period: Period) -> Result<crate::journal::Closure, OutboxError> {
-        let (pos, from) = (self.journal_outbox().point_of_sale(), self.journal_outbox().closure_start(period));
+        let (pos, from) = (self.outbox().point_of_sale(), self.outbox().closure_start(period));
         let entries = self.journal_store().journal_from(pos, from)?;
-        self.journal_outbox().plan_closure(period, &entries)
+        self.outbox().plan_closure(period, &entries)
     }
 }
 

@@ -229,10 +229,6 @@ impl<S: OutboxStore> SendQueue for DurableOutbox<S> {
 impl<S: OutboxStore> super::TillJournal for DurableOutbox<S> {
     type Store = S;
 
-    fn journal_outbox(&self) -> &Outbox {
-        &self.outbox
-    }
-
     fn journal_store(&mut self) -> &mut S {
         &mut self.store
     }

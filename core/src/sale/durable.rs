@@ -212,10 +212,6 @@ fn reload_error(e: SaleError) -> OutboxError {
 impl<S: OutboxStore> TillJournal for DurableTill<S> {
     type Store = S;
 
-    fn journal_outbox(&self) -> &Outbox {
-        self.till.outbox()
-    }
-
     fn journal_store(&mut self) -> &mut S {
         &mut self.store
     }
