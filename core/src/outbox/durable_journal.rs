@@ -49,7 +49,7 @@ pub trait TillJournal: SendQueue + Sized {
 
     /// The signed archive of this till's journal (art. 286 I-3° bis CGI, `crous-till journal
     /// verify`), holding its own export event (110), stored once the archive is signed
-    /// ([`Outbox::plan_export`]). The stored journal is verified first: a broken one is never
+    /// ([`super::Outbox::plan_export`]). The stored journal is verified first: a broken one is never
     /// signed (`journal.broken`).
     fn export_archive(&mut self, key: &TillKey, now: EpochMillis) -> Result<Archive, OutboxError> {
         self.journal_step(|me| {
